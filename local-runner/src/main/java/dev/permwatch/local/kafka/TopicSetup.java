@@ -1,0 +1,141 @@
+package dev.permwatch.local.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Creates the four permwatch topics when they are missing. Existing topics are left unchanged,
+ * even when their settings differ.
+ *
+ * <ul>
+ *   <li>snapshots: {@code cleanup.policy=delete}, retention 10 years, because a new Streams
+ *       instance can rebuild its state from them;</li>
+ *   <li>changes: append-only history, {@code retention.ms=-1} (kept forever);</li>
+ *   <li>catalog: {@code cleanup.policy=compact}, one record per group key, tombstones for removed
+ *       groups;</li>
+ *   <li>diff-reports: {@code cleanup.policy=delete}, retention 30 days.</li>
+ * </ul>
+ */
+public final class TopicSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
+    public static final String DEFAULT_SNAPSHOTS_TOPIC = "permwatch.snapshots";
+    public static final String DEFAULT_CHANGES_TOPIC = "permwatch.changes";
+    public static final String DEFAULT_CATALOG_TOPIC = "permwatch.catalog";
+    public static final String DEFAULT_DIFF_REPORTS_TOPIC = "permwatch.diff-reports";
+
+    static final long SNAPSHOTS_RETENTION_MS = Duration.ofDays(3_650).toMillis();
+    static final long DIFF_REPORTS_RETENTION_MS = Duration.ofDays(30).toMillis();
+
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Admin admin;
+    private final int partitions;
+    private final short replicationFactor;
+
+    /**
+     * @param admin             admin client of the target cluster; not closed by this class
+     * @param partitions        partitions of each created topic, at least 1
+     * @param replicationFactor replication factor of each created topic, at least 1
+     */
+    public TopicSetup(final Admin admin, final int partitions, final short replicationFactor) {
+        this.admin = Objects.requireNonNull(admin, "admin");
+        if (partitions < 1) {
+            throw new IllegalArgumentException("Invalid partition count " + partitions + ": expected at least 1");
+        }
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("Invalid replication factor " + replicationFactor
+                    + ": expected at least 1");
+        }
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
+    }
+
+    /**
+     * Creates each topic that does not exist yet and returns the names of those it created.
+     *
+     * @throws IllegalStateException if the cluster rejects a topic or does not answer within 30 s
+     */
+    public List<String> createMissing(final String snapshotsTopic, final String changesTopic,
+                                      final String catalogTopic, final String diffReportsTopic) {
+        final List<NewTopic> wanted = List.of(
+                topic(snapshotsTopic, Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(SNAPSHOTS_RETENTION_MS))),
+                topic(changesTopic, Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, "-1",
+                        TopicConfig.RETENTION_BYTES_CONFIG, "-1")),
+                topic(catalogTopic, Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                topic(diffReportsTopic, Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(DIFF_REPORTS_RETENTION_MS))));
+
+        try {
+            final Set<String> existing = admin.listTopics().names()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            final List<NewTopic> missing = new ArrayList<>();
+            for (final NewTopic topic : wanted) {
+                if (!existing.contains(topic.name())) {
+                    missing.add(topic);
+                }
+            }
+            if (missing.isEmpty()) {
+                return List.of();
+            }
+            final List<String> created = new ArrayList<>();
+            for (final Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> result
+                    : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    result.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    created.add(result.getKey());
+                    LOG.info("Created topic {} with {} partition(s)", result.getKey(), partitions);
+                } catch (final ExecutionException e) {
+                    // Another process may have created it between listing and creating.
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + result.getKey() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+            return created;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating the permwatch topics", e);
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("Cannot list topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (final TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within " + ADMIN_TIMEOUT.toSeconds()
+                    + " s while creating the permwatch topics; check bootstrap.servers", e);
+        }
+    }
+
+    /** Creates the topics under their default names. */
+    public List<String> createMissing() {
+        return createMissing(DEFAULT_SNAPSHOTS_TOPIC, DEFAULT_CHANGES_TOPIC, DEFAULT_CATALOG_TOPIC,
+                DEFAULT_DIFF_REPORTS_TOPIC);
+    }
+
+    private NewTopic topic(final String name, final Map<String, String> configs) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("Invalid topic name '" + name + "': expected a non-empty name");
+        }
+        return new NewTopic(name, partitions, replicationFactor).configs(configs);
+    }
+}
