@@ -22,8 +22,8 @@ import java.util.concurrent.TimeoutException;
  * even when their settings differ.
  *
  * <ul>
- *   <li>snapshots: {@code cleanup.policy=delete}, retention 10 years, because a new Streams
- *       instance can rebuild its state from them;</li>
+ *   <li>snapshots: {@code cleanup.policy=delete}, {@code retention.ms=-1} (kept forever), because
+ *       they are the audit record and a new Streams instance rebuilds its state from them;</li>
  *   <li>changes: append-only history, {@code retention.ms=-1} (kept forever);</li>
  *   <li>catalog: {@code cleanup.policy=compact}, one record per group key, tombstones for removed
  *       groups;</li>
@@ -39,7 +39,6 @@ public final class TopicSetup {
     public static final String DEFAULT_CATALOG_TOPIC = "permwatch.catalog";
     public static final String DEFAULT_DIFF_REPORTS_TOPIC = "permwatch.diff-reports";
 
-    static final long SNAPSHOTS_RETENTION_MS = Duration.ofDays(3_650).toMillis();
     static final long DIFF_REPORTS_RETENTION_MS = Duration.ofDays(30).toMillis();
 
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
@@ -76,7 +75,7 @@ public final class TopicSetup {
         final List<NewTopic> wanted = List.of(
                 topic(snapshotsTopic, Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(SNAPSHOTS_RETENTION_MS))),
+                        TopicConfig.RETENTION_MS_CONFIG, "-1")),
                 topic(changesTopic, Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                         TopicConfig.RETENTION_MS_CONFIG, "-1",
