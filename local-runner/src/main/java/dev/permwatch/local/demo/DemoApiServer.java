@@ -12,6 +12,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code demo/steps.txt} on the class path lists the files in order). After the last step it keeps
  * returning the last one. A request without that header gets HTTP 401 with a Cloudflare-style error
  * body and does not advance the series.
+ *
+ * <p>With a position file the series continues across runs: the server stores the number of
+ * answered requests there after each one and starts from it on the next run, so a second
+ * {@code permwatch local} does not go back to the first step.
  *
  * <p>The steps are: a baseline of six groups, the rename of "Teams Write" to "Zero Trust Write", an
  * added R2 bucket group, a scope change of "DNS Read", a description change of "Zero Trust Write"
@@ -54,18 +61,35 @@ public final class DemoApiServer implements AutoCloseable {
     private final String expectedAuthorization;
     private final List<byte[]> steps;
     private final AtomicInteger servedSteps = new AtomicInteger();
+    private final Path positionFile;
     private HttpServer server;
 
     /**
+     * Creates a server that starts at the first step on every run.
+     *
      * @param token the bearer token clients must send; never logged
      * @throws IllegalStateException if the demo resources are missing from the class path
      */
     public DemoApiServer(final String token) {
+        this(token, null);
+    }
+
+    /**
+     * Creates a server that continues the series from {@code positionFile}.
+     *
+     * @param token        the bearer token clients must send; never logged
+     * @param positionFile file storing the number of answered requests; may be null (no
+     *                     persistence), and a missing file means the first step
+     * @throws IllegalArgumentException if the position file does not contain a non-negative number
+     */
+    public DemoApiServer(final String token, final Path positionFile) {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("The demo API token must not be empty");
         }
         this.expectedAuthorization = "Bearer " + token;
         this.steps = loadSteps();
+        this.positionFile = positionFile;
+        this.servedSteps.set(readPosition(positionFile));
     }
 
     /** Starts serving on a free port of 127.0.0.1. */
@@ -130,7 +154,45 @@ public final class DemoApiServer implements AutoCloseable {
             final int served = servedSteps.getAndIncrement();
             final int step = Math.min(served, steps.size() - 1);
             LOG.debug("Demo API server answering with step {} of {}", step + 1, steps.size());
+            // Stored before the response is sent, so a client that has the response sees the new position.
+            writePosition(served + 1);
             send(exchange, 200, steps.get(step));
+        }
+    }
+
+    private static int readPosition(final Path file) {
+        if (file == null || !Files.exists(file)) {
+            return 0;
+        }
+        final String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("Cannot read the demo position file " + file, e);
+        }
+        try {
+            final int position = Integer.parseInt(text);
+            if (position >= 0) {
+                return position;
+            }
+        } catch (final NumberFormatException e) {
+            // Reported below with the file name and the fix.
+        }
+        throw new IllegalArgumentException("Invalid demo position '" + text + "' in " + file
+                + ": expected a non-negative number. Delete the file to restart the demo series");
+    }
+
+    private void writePosition(final int position) {
+        if (positionFile == null) {
+            return;
+        }
+        try {
+            final Path temporary = positionFile.resolveSibling(positionFile.getFileName() + ".tmp");
+            Files.writeString(temporary, position + "\n", StandardCharsets.UTF_8);
+            Files.move(temporary, positionFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (final IOException e) {
+            // The series still advances in memory; only the next run starts from an older step.
+            LOG.warn("Cannot store the demo position {} in {}: {}", position, positionFile, e.toString());
         }
     }
 

@@ -3,13 +3,17 @@ package dev.permwatch.local.demo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DemoApiServerTest {
 
@@ -72,6 +76,33 @@ class DemoApiServerTest {
     @Test
     void baseUrlIsOnLoopback() {
         assertThat(server.baseUrl()).startsWith("http://127.0.0.1:").endsWith("/client/v4");
+    }
+
+    @Test
+    void positionFileContinuesSeriesOnNextRun(@TempDir final Path dir) throws Exception {
+        final Path positionFile = dir.resolve("demo-position");
+        server.close();
+        server = new DemoApiServer(TOKEN, positionFile);
+        server.start();
+        get(DemoApiServer.PERMISSION_GROUPS_PATH, TOKEN);
+        server.close();
+
+        server = new DemoApiServer(TOKEN, positionFile);
+        server.start();
+        final String body = get(DemoApiServer.PERMISSION_GROUPS_PATH, TOKEN).body();
+
+        assertThat(body).contains("\"Zero Trust Write\"");
+        assertThat(Files.readString(positionFile).strip()).isEqualTo("2");
+    }
+
+    @Test
+    void invalidPositionFileIsRejected(@TempDir final Path dir) throws Exception {
+        final Path positionFile = Files.writeString(dir.resolve("demo-position"), "two");
+
+        assertThatThrownBy(() -> new DemoApiServer(TOKEN, positionFile))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'two'")
+                .hasMessageContaining("Delete the file");
     }
 
     private HttpResponse<String> get(final String path, final String token) throws Exception {
