@@ -12,9 +12,9 @@ import java.util.TreeMap;
 
 /**
  * The subjects, versions and schema ids of a Schema Registry, kept in memory with Confluent's
- * rules: ids are global and start at 1, an identical schema gets the same id under every subject,
- * re-registering a schema that a subject already has returns its existing version, and a new
- * version must pass the subject's compatibility level (BACKWARD unless configured).
+ * rules. Ids are global and start at 1, and an identical schema gets the same id under every
+ * subject. Re-registering a schema that a subject already has returns its existing version. A new
+ * version must pass the subject's compatibility level, which is BACKWARD unless configured.
  *
  * <p>Thread-safe: every method synchronizes on the store. Schemas are compared by Avro's
  * normalized JSON ({@link Schema#toString()}), so whitespace and attribute order do not matter
@@ -35,7 +35,7 @@ public final class SchemaStore {
     /**
      * Registers a schema under a subject, or finds it when the subject already has it.
      *
-     * @return the subject version; {@link Registration#created()} tells whether it is new
+     * @return the subject version; {@link Registration#created()} is true when it is new
      * @throws RegistryException 42201 for invalid schema text, 409 when incompatible
      */
     public synchronized Registration register(final String subject, final String schemaText) {

@@ -23,7 +23,7 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
 
     private final SchemaStore store = new SchemaStore();
 
-    /** Creates a registry of its own, shared with nobody. */
+    /** Creates a private registry that no scope shares. */
     public MockSchemaRegistryClient() {
     }
 

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Schema Registry client over the Confluent REST API, using the JDK HTTP client.
  *
- * <p>Each request tries the configured URLs in order, starting with the last one that answered,
+ * <p>Each request tries the configured URLs in order, starting with the last one that responded,
  * and moves to the next only when no response arrives (connection refused, connect or request
  * timeout). An error response is final. Basic-auth credentials are sent as an
  * {@code Authorization} header and never appear in logs or exception messages.
@@ -40,7 +40,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestSchemaRegistryClient.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** Longest part of a non-JSON error body quoted in an exception message. */
+    /** Maximum number of characters of a non-JSON error body quoted in an exception message. */
     private static final int MAX_QUOTED_BODY = 200;
 
     private final List<URI> baseUrls;
