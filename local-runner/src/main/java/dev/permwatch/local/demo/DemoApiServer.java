@@ -21,8 +21,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Serves the bundled demo series in place of the Cloudflare API, so the real poller code path runs without
- * a network or a token.
+ * Serves the bundled demo series in place of the Cloudflare API, so the real poller code path
+ * runs without a network or a token.
  *
  * <p>Serves {@code GET /client/v4/user/tokens/permission_groups} on 127.0.0.1. Each request with
  * the expected {@code Authorization: Bearer <token>} header gets the next step of the series
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * body and does not advance the series.
  *
  * <p>With a position file the series continues across runs: the server stores the number of
- * answered requests there after each one and starts from it on the next run, so a second
+ * served requests there after each one and starts from it on the next run, so a second
  * {@code permwatch local} does not go back to the first step.
  *
  * <p>The steps are: a baseline of six groups, the rename of "Teams Write" to "Zero Trust Write", an
@@ -78,7 +78,7 @@ public final class DemoApiServer implements AutoCloseable {
      * Creates a server that continues the series from {@code positionFile}.
      *
      * @param token        the bearer token clients must send; never logged
-     * @param positionFile file storing the number of answered requests; may be null (no
+     * @param positionFile file storing the number of served requests; may be null (no
      *                     persistence), and a missing file means the first step
      * @throws IllegalArgumentException if the position file does not contain a non-negative number
      */
@@ -120,7 +120,7 @@ public final class DemoApiServer implements AutoCloseable {
         return steps.size();
     }
 
-    /** Returns how many authorized requests were answered so far. */
+    /** Returns how many authorized requests were served so far. */
     public int servedSteps() {
         return servedSteps.get();
     }
@@ -136,7 +136,7 @@ public final class DemoApiServer implements AutoCloseable {
 
     private void handle(final HttpExchange exchange) throws IOException {
         try (exchange) {
-            // The context matches every path below it, while the real API knows only this exact path.
+            // The context matches every path below it, while the real API serves only this exact path.
             if (!PERMISSION_GROUPS_PATH.equals(exchange.getRequestURI().getPath())) {
                 send(exchange, 404, NOT_FOUND_BODY);
                 return;
@@ -153,8 +153,8 @@ public final class DemoApiServer implements AutoCloseable {
             }
             final int served = servedSteps.getAndIncrement();
             final int step = Math.min(served, steps.size() - 1);
-            LOG.debug("Demo API server answering with step {} of {}", step + 1, steps.size());
-            // Stored before the response is sent, so a client that has the response sees the new position.
+            LOG.debug("Demo API server returning step {} of {}", step + 1, steps.size());
+            // Stored before the response is sent, so a client that has the response reads the new position.
             writePosition(served + 1);
             send(exchange, 200, steps.get(step));
         }

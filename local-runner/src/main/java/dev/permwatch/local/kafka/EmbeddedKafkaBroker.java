@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * JVM.
  *
  * <p>Both listeners bind to 127.0.0.1 only. The data folder is formatted on the first start, when
- * it holds no {@code meta.properties}, and reused as is afterwards, so topics and committed offsets
+ * it contains no {@code meta.properties}, and reused as is afterwards, so topics and committed offsets
  * survive a restart. Internal topics use replication factor 1 and a minimum ISR of 1, so
  * transactional producers and {@code exactly_once_v2} Streams applications work on this one node.
  *

@@ -68,7 +68,7 @@ public final class TopicSetup {
     /**
      * Creates each topic that does not exist yet and returns the names of those it created.
      *
-     * @throws IllegalStateException if the cluster rejects a topic or does not answer within 30 s
+     * @throws IllegalStateException if the cluster rejects a topic or does not respond within 30 s
      */
     public List<String> createMissing(final String snapshotsTopic, final String changesTopic,
                                       final String catalogTopic, final String diffReportsTopic) {
@@ -120,7 +120,7 @@ public final class TopicSetup {
         } catch (final ExecutionException e) {
             throw new IllegalStateException("Cannot list topics: " + e.getCause().getMessage(), e.getCause());
         } catch (final TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within " + ADMIN_TIMEOUT.toSeconds()
+            throw new IllegalStateException("Kafka did not respond within " + ADMIN_TIMEOUT.toSeconds()
                     + " s while creating the permwatch topics; check bootstrap.servers", e);
         }
     }

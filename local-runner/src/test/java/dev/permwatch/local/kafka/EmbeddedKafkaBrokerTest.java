@@ -32,7 +32,7 @@ class EmbeddedKafkaBrokerTest {
     Path dataDir;
 
     @Test
-    void restartOnSameFolderKeepsRecordsAndTopicSettings() throws Exception {
+    void restartKeepsRecordsAndTopics() throws Exception {
         final String topic = "restart-check";
 
         // First run: create the permwatch topics plus one test topic and commit a record in a transaction.
