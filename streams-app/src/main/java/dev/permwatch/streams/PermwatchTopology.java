@@ -35,8 +35,9 @@ import java.util.Map;
  * </pre>
  *
  * <p>The diff processor keeps one stored state per source key. For each snapshot it writes the
- * change events and catalog updates first and the diff report last, so a consumer that reads a
- * report with {@code read_committed} also sees everything that snapshot produced.
+ * change events and catalog updates first and the diff report last. Under {@code exactly_once_v2}
+ * all outputs of one snapshot commit in one transaction, so once a {@code read_committed} consumer
+ * receives the report, the snapshot's change events and catalog updates are readable too.
  */
 public final class PermwatchTopology {
 
@@ -108,8 +109,8 @@ public final class PermwatchTopology {
     /**
      * Diffs each snapshot against the stored state of its source and forwards the results to the
      * three sinks. A record whose key is not the source key of its snapshot, a tombstone, or a
-     * snapshot that lists a permission id twice is rejected: logged at WARN, counted in the
-     * {@code rejected-snapshots} metric and not diffed.
+     * snapshot that lists a permission id twice is rejected. It is logged at WARN, counted in the
+     * metric {@code rejected-snapshots-total} (group {@code stream-permwatch-metrics}) and not diffed.
      */
     static final class SnapshotDiffProcessor implements Processor<String, Snapshot, String, SpecificRecord> {
 

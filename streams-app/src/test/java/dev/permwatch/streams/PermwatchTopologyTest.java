@@ -333,6 +333,7 @@ class PermwatchTopologyTest {
 
         assertThat(harness.readDiffReports()).extracting(record -> record.value.getOutcome())
                 .containsExactly(DiffOutcome.BASELINE);
+        assertThat(harness.metricValue("rejected-snapshots-total", "stream-permwatch-metrics")).isEqualTo(2.0);
     }
 
     private TopologySettings settings(final boolean emitBaselineAdded) {

@@ -86,6 +86,15 @@ final class TopologyHarness implements AutoCloseable {
         return driver.<String, Snapshot>getKeyValueStore(storeName).get(sourceKey);
     }
 
+    /** Returns the value of the first driver metric with this name and group. */
+    Object metricValue(final String name, final String group) {
+        return driver.metrics().entrySet().stream()
+                .filter(metric -> metric.getKey().name().equals(name) && metric.getKey().group().equals(group))
+                .map(metric -> metric.getValue().metricValue())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("metric " + group + "/" + name + " not found"));
+    }
+
     @Override
     public void close() {
         driver.close();
