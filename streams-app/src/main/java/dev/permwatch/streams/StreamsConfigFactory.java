@@ -124,7 +124,7 @@ public final class StreamsConfigFactory {
         };
     }
 
-    /** Rejects a missing or blank value. The message never contains the value, which may hold credentials. */
+    /** Rejects a missing or blank value. The message never contains the value, which may contain credentials. */
     private static void requirePresent(final Properties streams, final String key, final String expected) {
         final String value = streams.getProperty(key);
         if (value == null || value.isBlank()) {
