@@ -1,5 +1,6 @@
 package dev.permwatch.streams;
 
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -104,11 +105,16 @@ public final class StreamsApp implements AutoCloseable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Stops the client, waiting up to {@link #CLOSE_TIMEOUT}. Safe to call more than once. */
+    /** Stops the client and leaves the consumer group, waiting up to {@link #CLOSE_TIMEOUT}. Safe to call more than once. */
     @Override
     public void close() {
         LOG.info("Stopping streams app");
-        final boolean closed = streams.close(CLOSE_TIMEOUT);
+        // Leaving the group lets a restarted instance take over the tasks at once. Otherwise the
+        // group keeps waiting for this member until session.timeout.ms (45 s by default) passes.
+        final CloseOptions options = CloseOptions
+                .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT);
+        final boolean closed = streams.close(options);
         if (closed) {
             LOG.info("Stopped streams app");
         } else {
