@@ -1,0 +1,88 @@
+package dev.permwatch.streams;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Command line entry point: {@code java -jar permwatch-streams-app.jar <streams.properties>}.
+ *
+ * <p>Runs until the JVM is asked to stop (SIGINT or SIGTERM) or the client fails. Exit codes: 0
+ * after a requested stop, 1 when the client stopped with an error, 2 on a usage or configuration
+ * error.
+ */
+public final class StreamsMain {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsMain.class);
+    private static final String USAGE = "Usage: java -jar permwatch-streams-app.jar <streams.properties>\n"
+            + "Runs the permwatch streams app with the given configuration file. Keys starting with"
+            + " 'permwatch.' set topics and options; every other key goes to Kafka Streams and the serdes."
+            + " See streams.properties.example.";
+
+    private StreamsMain() {
+    }
+
+    public static void main(final String[] args) {
+        System.exit(run(args, System.err));
+    }
+
+    static int run(final String[] args, final PrintStream err) {
+        if (args.length != 1 || args[0].equals("-h") || args[0].equals("--help")) {
+            err.println(USAGE);
+            return EXIT_USAGE;
+        }
+
+        final Properties props;
+        final StreamsApp app;
+        try {
+            props = load(Path.of(args[0]));
+            app = new StreamsApp(props);
+        } catch (final IllegalArgumentException | IOException e) {
+            err.println("Invalid configuration: " + e.getMessage());
+            err.println(USAGE);
+            return EXIT_USAGE;
+        }
+
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "permwatch-streams-shutdown"));
+        app.start();
+        try {
+            // Returns when the shutdown hook closes the client or the client stops on an error.
+            app.awaitStopped(Duration.ofMillis(Long.MAX_VALUE));
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            app.close();
+        }
+        if (app.state() == KafkaStreams.State.ERROR) {
+            LOG.error("Streams app stopped with an error; see the log above for the cause");
+            app.close();
+            return EXIT_FAILED;
+        }
+        return EXIT_OK;
+    }
+
+    /** Reads a properties file as UTF-8. */
+    static Properties load(final Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("Configuration file not found: " + file.toAbsolutePath()
+                    + ". Pass the path of a properties file such as streams.properties.example");
+        }
+        final Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(reader);
+        }
+        return props;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.permwatch.streams;
+
+import dev.permwatch.avro.CatalogEntry;
+import dev.permwatch.avro.ChangeEvent;
+import dev.permwatch.avro.DiffReport;
+import dev.permwatch.avro.Snapshot;
+import dev.permwatch.schemas.Sources;
+import dev.permwatch.serde.SpecificAvroSerde;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Runs the production topology in a {@link TopologyTestDriver} with the real Avro serde and an
+ * in-memory registry, and exposes its input and output topics.
+ */
+final class TopologyHarness implements AutoCloseable {
+
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, Snapshot> snapshots;
+    private final TestOutputTopic<String, ChangeEvent> changes;
+    private final TestOutputTopic<String, CatalogEntry> catalog;
+    private final TestOutputTopic<String, DiffReport> diffReports;
+
+    /**
+     * @param settings      topology settings
+     * @param registryScope scope of the {@code mock://} registry; harnesses that share a scope share schemas
+     * @param stateDir      state directory
+     * @param guarantee     {@code processing.guarantee}
+     */
+    TopologyHarness(final TopologySettings settings, final String registryScope, final Path stateDir,
+                    final String guarantee) {
+        final Map<String, Object> serdeConfig = Map.of("schema.registry.url", "mock://" + registryScope);
+
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "permwatch-topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        props.putAll(serdeConfig);
+
+        driver = new TopologyTestDriver(PermwatchTopology.build(settings, serdeConfig), props, Instant.EPOCH);
+        snapshots = driver.createInputTopic(settings.snapshotsTopic(), Serdes.String().serializer(),
+                TopologyHarness.<Snapshot>valueSerde(serdeConfig).serializer());
+        changes = driver.createOutputTopic(settings.changesTopic(), Serdes.String().deserializer(),
+                TopologyHarness.<ChangeEvent>valueSerde(serdeConfig).deserializer());
+        catalog = driver.createOutputTopic(settings.catalogTopic(), Serdes.String().deserializer(),
+                TopologyHarness.<CatalogEntry>valueSerde(serdeConfig).deserializer());
+        diffReports = driver.createOutputTopic(settings.diffReportsTopic(), Serdes.String().deserializer(),
+                TopologyHarness.<DiffReport>valueSerde(serdeConfig).deserializer());
+    }
+
+    /** Writes a snapshot keyed by its source key, as the poller does. */
+    void pipe(final Snapshot snapshot) {
+        snapshots.pipeInput(Sources.key(snapshot.getSource()), snapshot);
+    }
+
+    /** Writes a snapshot record with an arbitrary key (may be null) and value (may be null). */
+    void pipe(final String key, final Snapshot snapshot) {
+        snapshots.pipeInput(key, snapshot);
+    }
+
+    List<KeyValue<String, ChangeEvent>> readChanges() {
+        return changes.readKeyValuesToList();
+    }
+
+    List<KeyValue<String, CatalogEntry>> readCatalog() {
+        return catalog.readKeyValuesToList();
+    }
+
+    List<KeyValue<String, DiffReport>> readDiffReports() {
+        return diffReports.readKeyValuesToList();
+    }
+
+    Snapshot storedState(final String sourceKey, final String storeName) {
+        return driver.<String, Snapshot>getKeyValueStore(storeName).get(sourceKey);
+    }
+
+    /** Returns the value of the first driver metric with this name and group. */
+    Object metricValue(final String name, final String group) {
+        return driver.metrics().entrySet().stream()
+                .filter(metric -> metric.getKey().name().equals(name) && metric.getKey().group().equals(group))
+                .map(metric -> metric.getValue().metricValue())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("metric " + group + "/" + name + " not found"));
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    private static <T extends SpecificRecord> SpecificAvroSerde<T> valueSerde(final Map<String, Object> serdeConfig) {
+        final SpecificAvroSerde<T> serde = new SpecificAvroSerde<>();
+        serde.configure(serdeConfig, false);
+        return serde;
+    }
+}
