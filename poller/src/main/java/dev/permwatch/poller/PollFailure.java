@@ -41,7 +41,9 @@ public record PollFailure(Reason reason, String message, Integer httpStatus,
         /** The poller was stopped while the request was running. */
         INTERRUPTED,
         /** The snapshot was built but Kafka did not acknowledge it. */
-        PUBLISH_FAILED
+        PUBLISH_FAILED,
+        /** A bug or unexpected runtime error; the log has the stack trace. */
+        UNEXPECTED_ERROR
     }
 
     public PollFailure {
