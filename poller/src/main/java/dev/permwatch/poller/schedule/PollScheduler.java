@@ -83,10 +83,12 @@ public final class PollScheduler implements AutoCloseable {
         }
         this.tasks = List.copyOf(tasks);
         this.startSpread = Objects.requireNonNull(startSpread, "startSpread");
+        // Checked before Quartz starts its worker threads, which would otherwise be left running.
+        final JobFactory jobFactory = jobFactory(this.tasks);
         final String name = "permwatch-poller-" + INSTANCES.incrementAndGet();
         try {
             this.scheduler = new StdSchedulerFactory(quartzProperties(name, tasks.size())).getScheduler();
-            this.scheduler.setJobFactory(jobFactory(this.tasks));
+            this.scheduler.setJobFactory(jobFactory);
         } catch (final SchedulerException e) {
             throw new IllegalStateException("Cannot create the Quartz scheduler " + name + ": " + e.getMessage(), e);
         }
