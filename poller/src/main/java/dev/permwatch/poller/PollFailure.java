@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Why one poll of one source produced no snapshot. Never contains the API token.
+ * Reason and details of a poll that produced no snapshot. Never contains the API token.
  *
  * @param reason           the kind of failure
  * @param message          what failed, in one sentence

@@ -4,7 +4,7 @@ import dev.permwatch.avro.Snapshot;
 
 /**
  * Receives the outcome of every poll, for example to print progress. Called on the scheduler
- * thread of the source, after the log line; an exception thrown here is logged and ignored.
+ * thread of the source, after the log line. An exception thrown here is logged and ignored.
  */
 public interface PollListener {
 

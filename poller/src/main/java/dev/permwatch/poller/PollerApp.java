@@ -76,7 +76,7 @@ public final class PollerApp implements AutoCloseable {
     }
 
     /**
-     * Starts polling; the first poll of the first source runs at once.
+     * Starts polling. The first poll of the first source runs at once.
      *
      * @throws IllegalStateException if already started or closed, or if Quartz fails to start
      */

@@ -20,8 +20,9 @@ import java.util.concurrent.CountDownLatch;
  * Command-line entry point: {@code java -jar permwatch-poller.jar <poller.properties>}. The API
  * token comes from the environment or a file named in the properties, never from an argument.
  *
- * <p>Exit status: 0 after a clean stop (SIGINT or SIGTERM), 2 for a usage or configuration error,
- * 1 when the poller fails to start.
+ * <p>Exit status: 2 for a usage or configuration error, 1 when the poller fails to start. On
+ * SIGINT or SIGTERM a shutdown hook waits for running polls and closes the producer, and the
+ * JVM then exits with the usual signal status (130 or 143).
  */
 public final class PollerMain {
 

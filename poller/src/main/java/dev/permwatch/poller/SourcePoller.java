@@ -32,7 +32,7 @@ final class SourcePoller {
     private final PollListener listener;
     private final Clock clock;
 
-    /** Polls before this time are skipped after Cloudflare answered HTTP 429; null when not paused. */
+    /** Polls before this time are skipped after Cloudflare returned HTTP 429. Null when not paused. */
     private Instant pausedUntil;
     private int consecutiveFailures;
 

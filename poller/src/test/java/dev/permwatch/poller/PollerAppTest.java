@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -194,5 +195,27 @@ class PollerAppTest {
 
         assertThat(producer.closed()).isTrue();
         assertThat(logs.text()).contains("Poller starting").contains("Poller stopped").doesNotContain(TOKEN);
+    }
+
+    @Test
+    void defaultProducerIsBuiltFromConfig() throws IOException {
+        final int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closedPort = socket.getLocalPort();
+        }
+        final Properties props = new Properties();
+        props.setProperty("permwatch.cloudflare.base.url", "http://127.0.0.1:" + server.getPort() + "/client/v4");
+        props.setProperty("permwatch.sources", "user");
+        props.setProperty("permwatch.source.user.endpoint", "user");
+        props.setProperty("permwatch.source.user.interval", "1h");
+        props.setProperty("bootstrap.servers", "127.0.0.1:" + closedPort);
+        props.setProperty("schema.registry.url", "mock://poller-app-test");
+        final PollerConfig config = PollerConfig.fromProperties(props, Map.of("CLOUDFLARE_API_TOKEN", TOKEN));
+
+        // Builds a KafkaProducer with dev.permwatch.serde.AvroSerializer; nothing is sent.
+        final PollerApp app = new PollerApp(config, PollListener.NONE);
+        app.close();
+
+        assertThat(logs.text()).contains("Poller stopped");
     }
 }

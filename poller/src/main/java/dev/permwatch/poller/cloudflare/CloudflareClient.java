@@ -161,7 +161,7 @@ public final class CloudflareClient {
     }
 
     private static void abort(final CompletableFuture<?> future, final CappedBodySubscriber subscriber) {
-        // Cancelling the future asks the JDK client to abort the exchange, and cancelling the
+        // Cancelling the future requests the JDK client to abort the exchange, and cancelling the
         // subscription stops the body download even where the client does not.
         future.cancel(true);
         if (subscriber != null) {

@@ -48,7 +48,7 @@ public final class PermissionGroupListParser {
     /** The member-role list ({@code /accounts/{id}/iam/permission_groups}) has this item field. */
     private static final String MEMBER_ROLE_MARKER = "meta";
 
-    /** Longest value quoted in an error message; longer values are cut. */
+    /** Maximum length of a value quoted in an error message. Longer values are cut. */
     private static final int MAX_QUOTED_CHARS = 80;
 
     private final ObjectMapper mapper = JsonMapper.builder()
@@ -63,8 +63,8 @@ public final class PermissionGroupListParser {
      *
      * @param body the raw body, never null
      * @return the groups in response order, never empty
-     * @throws InvalidResponseException if the body is not a complete permission-group list; the
-     *                                  message says which rule failed and where
+     * @throws InvalidResponseException if the body is not a complete permission-group list. The
+     *                                  message names the rule that failed and where
      */
     public List<PermissionGroup> parse(final byte[] body) throws InvalidResponseException {
         final JsonNode root = readTree(body);
@@ -197,7 +197,7 @@ public final class PermissionGroupListParser {
                 .build();
     }
 
-    /** A JSON null is treated like an absent field: the value is unknown. */
+    /** Returns the description. A JSON null counts as absent, because the value is unknown. */
     private static String parseDescription(final JsonNode description, final String at) throws InvalidResponseException {
         if (description == null || description.isNull()) {
             return null;

@@ -50,7 +50,7 @@ import java.util.TreeSet;
  * <tr><td>{@code permwatch.http.request.timeout.ms}</td><td>30000</td>
  *     <td>Time from sending the request to reading the whole body, in milliseconds.</td></tr>
  * <tr><td>{@code permwatch.http.max.body.bytes}</td><td>8388608 (8 MiB)</td>
- *     <td>Largest accepted response body, in bytes; reading stops past it. At most 256 MiB.</td></tr>
+ *     <td>Maximum response body size, in bytes. Reading stops past it. At most 256 MiB.</td></tr>
  * <tr><td>any key not starting with {@code permwatch.}</td><td></td>
  *     <td>Passed unchanged to the Kafka producer and its value serializer, for example
  *     {@code bootstrap.servers} (required), {@code schema.registry.url},

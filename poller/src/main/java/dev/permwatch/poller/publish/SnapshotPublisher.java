@@ -17,9 +17,9 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Writes snapshots to the snapshots topic, keyed by source key, and waits for each
- * acknowledgement. The record timestamp is the fetch time, so the streams app sees event time.
+ * acknowledgement. The record timestamp is the fetch time, so the streams app can use it as event time.
  *
- * <p>Thread-safe: Kafka producers are, and sources share one publisher.
+ * <p>Thread-safe because the Kafka producer is, so all sources share one publisher.
  */
 public final class SnapshotPublisher implements AutoCloseable {
 

@@ -45,7 +45,7 @@ public final class PollScheduler implements AutoCloseable {
      *
      * @param name     the source name, unique within the scheduler
      * @param schedule when to poll
-     * @param poll     one poll; it should not throw, and an exception is logged by Quartz
+     * @param poll     one poll, which should not throw; Quartz logs an exception that escapes
      */
     public record Task(String name, PollSchedule schedule, Runnable poll) {
         public Task {
@@ -97,7 +97,7 @@ public final class PollScheduler implements AutoCloseable {
     private static Properties quartzProperties(final String name, final int threads) {
         final Properties props = new Properties();
         props.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, name);
-        // Quartz 2.5.2 contains no update checker; the key keeps older Quartz versions from phoning home.
+        // Quartz 2.5.2 contains no update checker. The key keeps older Quartz versions from phoning home.
         props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         props.setProperty(StdSchedulerFactory.PROP_THREAD_POOL_CLASS, SimpleThreadPool.class.getName());
         props.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
