@@ -219,6 +219,7 @@ public final class PollerConfig {
             return fromEnv.trim();
         }
         try {
+            // Resolves the machine's own name, usually from /etc/hosts.
             return InetAddress.getLocalHost().getHostName();
         } catch (final UnknownHostException e) {
             LOG.warn("Cannot determine the host name; snapshots will have no pollerHost: {}", e.toString());

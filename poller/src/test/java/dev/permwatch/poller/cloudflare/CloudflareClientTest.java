@@ -160,7 +160,7 @@ class CloudflareClientTest {
     }
 
     @Test
-    void rateLimitWithoutRetryAfterPausesFiveMinutes() {
+    void rateLimitDefaultsToFiveMinutes() {
         server.enqueue(new MockResponse().setResponseCode(429).setBody("Too many requests"));
 
         final PollFailure failure = failure(client().fetch(Sources.user()));
@@ -265,7 +265,7 @@ class CloudflareClientTest {
     }
 
     @Test
-    void connectionClosedBeforeResponseIsFailure() {
+    void earlyDisconnectIsConnectionFailure() {
         // The JDK client retries an idempotent GET once on a fresh connection.
         server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
         server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
@@ -278,7 +278,7 @@ class CloudflareClientTest {
     }
 
     @Test
-    void connectionClosedDuringBodyIsFailure() {
+    void disconnectDuringBodyIsFailure() {
         server.enqueue(json(200, LIST).setSocketPolicy(SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY));
 
         final PollFailure failure = failure(client().fetch(Sources.user()));

@@ -208,7 +208,7 @@ class PermissionGroupListParserTest {
             "c8fed203ed3043cba015a93ad1616f1, one character short",
             "c8fed203-ed30-43cb-a015-a93ad1616f1f, uuid with dashes",
             "z8fed203ed3043cba015a93ad1616f1f, non-hex letter"})
-    void malformedIdIsRejectedWithIndexAndValue(final String id, final String caseName) {
+    void malformedIdNamesIndexAndValue(final String id, final String caseName) {
         final InvalidResponseException error = rejected(envelope("[" + item(ID_A, "A") + "," + item(id, "B") + "]"));
 
         assertThat(error.getMessage()).as(caseName).contains("result[1].id").contains("'" + id + "'")
@@ -303,7 +303,7 @@ class PermissionGroupListParserTest {
     }
 
     @Test
-    void recordedDescriptionKeepsTrailingNewline() throws IOException, InvalidResponseException {
+    void recordedDescriptionKeepsNewline() throws IOException, InvalidResponseException {
         final Path path = RecordedLists.directory().resolve("005-2026-01-22.json");
         assumeTrue(Files.isRegularFile(path), "Recorded list " + path + " is absent; skipping");
 
@@ -313,7 +313,7 @@ class PermissionGroupListParserTest {
     }
 
     @Test
-    void recordedListWithoutDescriptionsHasNullFields() throws IOException, InvalidResponseException {
+    void recordedIdNameListHasNullFields() throws IOException, InvalidResponseException {
         final Path path = RecordedLists.directory().resolve("004-2023-06-27.json");
         assumeTrue(Files.isRegularFile(path), "Recorded list " + path + " is absent; skipping");
 
