@@ -1,0 +1,107 @@
+package dev.permwatch.poller;
+
+import dev.permwatch.avro.Snapshot;
+import dev.permwatch.poller.cloudflare.CloudflareClient;
+import dev.permwatch.poller.config.PollerConfig;
+import dev.permwatch.poller.config.SourceConfig;
+import dev.permwatch.poller.publish.SnapshotPublisher;
+import dev.permwatch.poller.schedule.PollScheduler;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The poller: polls every configured source on its schedule and writes each accepted list as a
+ * snapshot to Kafka.
+ *
+ * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} once or more. Several apps can
+ * run in one JVM, because each has its own Quartz scheduler.
+ */
+public final class PollerApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PollerApp.class);
+
+    /** Delay between the first polls of consecutive sources. */
+    static final Duration DEFAULT_START_SPREAD = Duration.ofSeconds(2);
+
+    private final PollerConfig config;
+    private final SnapshotPublisher publisher;
+    private final PollScheduler scheduler;
+    private boolean started;
+    private boolean closed;
+
+    /**
+     * Creates a poller that writes with a {@link KafkaProducer} built from the configuration.
+     *
+     * @param listener receives every poll outcome; use {@link PollListener#NONE} for none
+     * @throws org.apache.kafka.common.KafkaException if the producer properties are invalid
+     */
+    public PollerApp(final PollerConfig config, final PollListener listener) {
+        this(config, listener, SnapshotPublisher.create(config), DEFAULT_START_SPREAD);
+    }
+
+    /**
+     * Creates a poller that writes with the given producer, for example a {@code MockProducer}.
+     * The producer is closed by {@link #close()}.
+     */
+    public PollerApp(final PollerConfig config, final PollListener listener, final Producer<String, Snapshot> producer) {
+        this(config, listener, new SnapshotPublisher(producer, config.snapshotsTopic()), DEFAULT_START_SPREAD);
+    }
+
+    PollerApp(final PollerConfig config, final PollListener listener, final SnapshotPublisher publisher,
+              final Duration startSpread) {
+        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(listener, "listener");
+        this.publisher = Objects.requireNonNull(publisher, "publisher");
+
+        final CloudflareClient client = CloudflareClient.fromConfig(config);
+        final List<PollScheduler.Task> tasks = new ArrayList<>();
+        for (final SourceConfig source : config.sources()) {
+            final SourcePoller poller = new SourcePoller(source, client, publisher, listener, Clock.systemUTC());
+            tasks.add(new PollScheduler.Task(source.name(), source.schedule(), poller::poll));
+        }
+        try {
+            this.scheduler = new PollScheduler(tasks, startSpread);
+        } catch (final RuntimeException e) {
+            publisher.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts polling. The first poll of the first source runs at once.
+     *
+     * @throws IllegalStateException if already started or closed, or if Quartz fails to start
+     */
+    public synchronized void start() {
+        if (started || closed) {
+            throw new IllegalStateException("The poller can be started only once");
+        }
+        started = true;
+        LOG.info("Poller starting: scheduler={} {}", scheduler.name(), config);
+        scheduler.start();
+    }
+
+    /**
+     * Stops scheduling, waits for running polls to finish, then closes the Kafka producer.
+     * Safe to call more than once.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("Poller stopping: waiting for running polls");
+        scheduler.close();
+        publisher.close();
+        LOG.info("Poller stopped");
+    }
+}

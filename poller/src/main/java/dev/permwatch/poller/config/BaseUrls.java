@@ -1,0 +1,94 @@
+package dev.permwatch.poller.config;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Checks the Cloudflare API base URL. */
+final class BaseUrls {
+
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    private BaseUrls() {
+    }
+
+    /**
+     * Parses the base URL and removes a trailing slash.
+     *
+     * @throws PollerConfigException if the URL is not absolute http(s), has user info, a query or
+     *                               a fragment, or uses plain http for a host that is not loopback
+     */
+    static URI parse(final String key, final String text) {
+        final URI uri;
+        try {
+            uri = new URI(text);
+        } catch (final URISyntaxException e) {
+            throw new PollerConfigException(key, "Invalid value '" + text + "' for " + key
+                    + ": not a URL (" + e.getReason() + "); write for example https://api.cloudflare.com/client/v4");
+        }
+        final String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new PollerConfigException(key, "Invalid value '" + text + "' for " + key
+                    + ": the scheme must be https; write for example https://api.cloudflare.com/client/v4");
+        }
+        if (uri.getHost() == null) {
+            throw new PollerConfigException(key, "Invalid value '" + text + "' for " + key
+                    + ": the URL has no host; write for example https://api.cloudflare.com/client/v4");
+        }
+        if (uri.getRawUserInfo() != null) {
+            // The user info may itself be a credential, so the value is not repeated.
+            throw new PollerConfigException(key, "Invalid value for " + key
+                    + ": the URL contains user info before the host; remove it, because the API token"
+                    + " is read from permwatch.cloudflare.token.env or permwatch.cloudflare.token.file");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new PollerConfigException(key, "Invalid value '" + text + "' for " + key
+                    + ": the base URL must not have a query or fragment; a filtered list is a partial"
+                    + " list, so write only the API root such as https://api.cloudflare.com/client/v4");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            throw new PollerConfigException(key, "Invalid value '" + text + "' for " + key
+                    + ": plain http is allowed only for a loopback host (localhost, 127.0.0.1, [::1]),"
+                    + " because the request carries the API token; use https");
+        }
+
+        String normalized = uri.toString();
+        while (normalized.endsWith("/")) {
+            normalized = normalized.substring(0, normalized.length() - 1);
+        }
+        return URI.create(normalized);
+    }
+
+    /** Decides from the literal host alone, without a DNS lookup. */
+    static boolean isLoopback(final String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (IPV4_LITERAL.matcher(host).matches()) {
+            return isIpv4Loopback(host);
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            try {
+                // An address with a colon is parsed as an IPv6 literal, never looked up in DNS.
+                return InetAddress.getByName(host.substring(1, host.length() - 1)).isLoopbackAddress();
+            } catch (final UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Checks 127.0.0.0/8 by hand: InetAddress would send an invalid literal such as 127.0.0.999 to DNS. */
+    private static boolean isIpv4Loopback(final String host) {
+        final String[] octets = host.split("\\.");
+        for (final String octet : octets) {
+            if (Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return octets[0].equals("127");
+    }
+}

@@ -1,0 +1,428 @@
+package dev.permwatch.poller.config;
+
+import dev.permwatch.avro.SourceKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+class PollerConfigTest {
+
+    private static final String TOKEN = "tok3n-Value_0123456789abcdefABCDEF";
+    private static final String ACCOUNT = "0123456789abcdef0123456789abcdef";
+    private static final Map<String, String> ENV = Map.of("CLOUDFLARE_API_TOKEN", TOKEN, "HOSTNAME", "poller-1");
+
+    private static Properties minimal() {
+        final Properties props = new Properties();
+        props.setProperty("permwatch.sources", "user");
+        props.setProperty("permwatch.source.user.endpoint", "user");
+        props.setProperty("permwatch.source.user.interval", "15m");
+        props.setProperty("bootstrap.servers", "127.0.0.1:9092");
+        return props;
+    }
+
+    private static Properties with(final String... keysAndValues) {
+        return set(minimal(), keysAndValues);
+    }
+
+    private static Properties set(final Properties props, final String... keysAndValues) {
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            props.setProperty(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return props;
+    }
+
+    private static PollerConfigException rejected(final Properties props) {
+        return rejected(props, ENV);
+    }
+
+    private static PollerConfigException rejected(final Properties props, final Map<String, String> env) {
+        final Throwable error = catchThrowable(() -> PollerConfig.fromProperties(props, env));
+        assertThat(error).isInstanceOf(PollerConfigException.class);
+        assertThat(error.getMessage()).doesNotContain(TOKEN);
+        return (PollerConfigException) error;
+    }
+
+    @Test
+    void minimalConfigUsesDefaults() {
+        final PollerConfig config = PollerConfig.fromProperties(minimal(), ENV);
+
+        assertThat(config.baseUrl()).hasToString("https://api.cloudflare.com/client/v4");
+        assertThat(config.token().reveal()).isEqualTo(TOKEN);
+        assertThat(config.snapshotsTopic()).isEqualTo("permwatch.snapshots");
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.maxBodyBytes()).isEqualTo(8L * 1024 * 1024);
+        assertThat(config.pollerHost()).isEqualTo("poller-1");
+        assertThat(config.sources()).hasSize(1);
+        assertThat(config.sources().get(0).name()).isEqualTo("user");
+        assertThat(config.sources().get(0).source().getKind()).isEqualTo(SourceKind.USER);
+        assertThat(config.sources().get(0).schedule()).isEqualTo(new PollSchedule.Interval(Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void producerPropertiesForceSafeDelivery() {
+        final Properties producer = PollerConfig.fromProperties(
+                with("schema.registry.url", "mock://poller", "linger.ms", "5"), ENV).producerProperties();
+
+        assertThat(producer).containsEntry("bootstrap.servers", "127.0.0.1:9092");
+        assertThat(producer).containsEntry("schema.registry.url", "mock://poller");
+        assertThat(producer).containsEntry("linger.ms", "5");
+        assertThat(producer).containsEntry("acks", "all");
+        assertThat(producer).containsEntry("enable.idempotence", "true");
+        assertThat(producer).containsEntry("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        assertThat(producer).containsEntry("value.serializer", "dev.permwatch.serde.AvroSerializer");
+        assertThat(producer).doesNotContainKeys("permwatch.sources", "permwatch.source.user.interval");
+    }
+
+    @Test
+    void valueSerializerCanBeReplaced() {
+        final Properties producer = PollerConfig.fromProperties(
+                with("value.serializer", "io.confluent.kafka.serializers.KafkaAvroSerializer", "acks", "-1"), ENV)
+                .producerProperties();
+
+        assertThat(producer).containsEntry("value.serializer", "io.confluent.kafka.serializers.KafkaAvroSerializer");
+        assertThat(producer).containsEntry("acks", "all");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"acks,1", "acks,0", "enable.idempotence,false", "key.serializer,org.apache.kafka.common.serialization.ByteArraySerializer"})
+    void unsafeProducerSettingIsRejected(final String key, final String value) {
+        final PollerConfigException error = rejected(with(key, value));
+
+        assertThat(error.key()).isEqualTo(key);
+        assertThat(error.getMessage()).contains(key).contains("'" + value + "'");
+    }
+
+    @Test
+    void missingBootstrapServersIsRejected() {
+        final Properties props = minimal();
+        props.remove("bootstrap.servers");
+
+        assertThat(rejected(props).getMessage()).contains("bootstrap.servers");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PT15M,900", "15m,900", "1h,3600", "30s,30", "10s,10", "2d,172800", "PT1H30M,5400"})
+    void intervalFormsAreAccepted(final String text, final long seconds) {
+        final PollerConfig config = PollerConfig.fromProperties(with("permwatch.source.user.interval", text), ENV);
+
+        assertThat(config.sources().get(0).schedule()).isEqualTo(new PollSchedule.Interval(Duration.ofSeconds(seconds)));
+    }
+
+    @Test
+    void intervalBelowMinimumIsRejected() {
+        final PollerConfigException error = rejected(with("permwatch.source.user.interval", "5s"));
+
+        assertThat(error.key()).isEqualTo("permwatch.source.user.interval");
+        assertThat(error.getMessage()).contains("'5s'").contains("at least 10s");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fifteen minutes", "15 m", "15x", "-PT1M", "PT"})
+    void malformedIntervalIsRejected(final String text) {
+        final PollerConfigException error = rejected(with("permwatch.source.user.interval", text));
+
+        assertThat(error.key()).isEqualTo("permwatch.source.user.interval");
+        assertThat(error.getMessage()).contains(text.trim());
+    }
+
+    @Test
+    void cronScheduleIsAccepted() {
+        final Properties props = minimal();
+        props.remove("permwatch.source.user.interval");
+        props.setProperty("permwatch.source.user.cron", "0 0/15 * * * ?");
+
+        final PollerConfig config = PollerConfig.fromProperties(props, ENV);
+
+        assertThat(config.sources().get(0).schedule()).isEqualTo(new PollSchedule.Cron("0 0/15 * * * ?"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"every quarter hour", "0 61 * * * ?", "*/15 * * * *"})
+    void invalidCronIsRejected(final String cron) {
+        final Properties props = minimal();
+        props.remove("permwatch.source.user.interval");
+        props.setProperty("permwatch.source.user.cron", cron);
+
+        final PollerConfigException error = rejected(props);
+
+        assertThat(error.key()).isEqualTo("permwatch.source.user.cron");
+        assertThat(error.getMessage()).contains(cron).contains("0 0/15 * * * ?");
+    }
+
+    @Test
+    void cronFiringTooOftenIsRejected() {
+        final Properties props = minimal();
+        props.remove("permwatch.source.user.interval");
+        props.setProperty("permwatch.source.user.cron", "0/2 * * * * ?");
+
+        assertThat(rejected(props).getMessage()).contains("2s apart");
+    }
+
+    @Test
+    void intervalAndCronTogetherAreRejected() {
+        final PollerConfigException error = rejected(with("permwatch.source.user.cron", "0 0/15 * * * ?"));
+
+        assertThat(error.getMessage()).contains("permwatch.source.user.interval").contains("permwatch.source.user.cron");
+    }
+
+    @Test
+    void sourceWithoutScheduleIsRejected() {
+        final Properties props = minimal();
+        props.remove("permwatch.source.user.interval");
+
+        assertThat(rejected(props).getMessage()).contains("has no schedule");
+    }
+
+    @Test
+    void accountSourceIsParsed() {
+        final PollerConfig config = PollerConfig.fromProperties(with(
+                "permwatch.sources", "user, main",
+                "permwatch.source.main.endpoint", "account",
+                "permwatch.source.main.account.id", ACCOUNT,
+                "permwatch.source.main.cron", "0 0 * * * ?"), ENV);
+
+        assertThat(config.sources()).extracting(SourceConfig::name).containsExactly("user", "main");
+        assertThat(config.sources().get(1).source().getKind()).isEqualTo(SourceKind.ACCOUNT);
+        assertThat(config.sources().get(1).source().getAccountId()).isEqualTo(ACCOUNT);
+        assertThat(config.sources().get(1).sourceKey()).isEqualTo("account:" + ACCOUNT);
+    }
+
+    @Test
+    void accountSourceWithoutIdIsRejected() {
+        final PollerConfigException error = rejected(with("permwatch.source.user.endpoint", "account"));
+
+        assertThat(error.key()).isEqualTo("permwatch.source.user.account.id");
+    }
+
+    @Test
+    void invalidAccountIdIsRejected() {
+        final PollerConfigException error = rejected(with(
+                "permwatch.source.user.endpoint", "account",
+                "permwatch.source.user.account.id", "ABC123"));
+
+        assertThat(error.key()).isEqualTo("permwatch.source.user.account.id");
+        assertThat(error.getMessage()).contains("ABC123").contains("32 lowercase hex");
+    }
+
+    @Test
+    void userSourceWithAccountIdIsRejected() {
+        assertThat(rejected(with("permwatch.source.user.account.id", ACCOUNT)).key())
+                .isEqualTo("permwatch.source.user.account.id");
+    }
+
+    @Test
+    void unknownEndpointIsRejected() {
+        final PollerConfigException error = rejected(with("permwatch.source.user.endpoint", "zone"));
+
+        assertThat(error.getMessage()).contains("'zone'").contains("user or account");
+    }
+
+    @Test
+    void missingEndpointIsRejected() {
+        final Properties props = minimal();
+        props.remove("permwatch.source.user.endpoint");
+
+        assertThat(rejected(props).key()).isEqualTo("permwatch.source.user.endpoint");
+    }
+
+    @Test
+    void twoNamesForOneSourceAreRejected() {
+        final Properties props = new Properties();
+        props.setProperty("bootstrap.servers", "127.0.0.1:9092");
+        final PollerConfigException error = rejected(set(props,
+                "permwatch.sources", "a,b",
+                "permwatch.source.a.endpoint", "account",
+                "permwatch.source.a.account.id", ACCOUNT,
+                "permwatch.source.a.interval", "1h",
+                "permwatch.source.b.endpoint", "account",
+                "permwatch.source.b.account.id", ACCOUNT,
+                "permwatch.source.b.interval", "2h"));
+
+        assertThat(error.getMessage()).contains("'a'").contains("'b'").contains("account:" + ACCOUNT);
+    }
+
+    @Test
+    void sourceNameListedTwiceIsRejected() {
+        assertThat(rejected(with("permwatch.sources", "user,user")).getMessage()).contains("listed twice");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "user,", "us.er", "user name"})
+    void invalidSourceListIsRejected(final String sources) {
+        assertThat(rejected(with("permwatch.sources", sources)).key()).isEqualTo("permwatch.sources");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"permwatch.topic.snapshot", "permwatch.http.timeout.ms", "permwatch.cloudflare.token"})
+    void unknownPermwatchKeyIsRejected(final String key) {
+        final PollerConfigException error = rejected(with(key, "x"));
+
+        assertThat(error.key()).isEqualTo(key);
+        assertThat(error.getMessage()).contains("Unknown key " + key);
+    }
+
+    @Test
+    void misspelledSourceKeyIsRejected() {
+        final PollerConfigException error = rejected(with("permwatch.source.user.intervall", "1h"));
+
+        assertThat(error.getMessage()).contains("permwatch.source.user.intervall").contains("permwatch.source.user.interval");
+    }
+
+    @Test
+    void keyForUnlistedSourceIsRejected() {
+        final PollerConfigException error = rejected(with("permwatch.source.other.endpoint", "user"));
+
+        assertThat(error.getMessage()).contains("'other'").contains("permwatch.sources");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:8080/client/v4", "http://localhost:1234", "http://[::1]:99/x", "https://example.test/v4/"})
+    void baseUrlIsAccepted(final String url) {
+        final PollerConfig config = PollerConfig.fromProperties(with("permwatch.cloudflare.base.url", url), ENV);
+
+        assertThat(config.baseUrl().toString()).doesNotEndWith("/");
+        assertThat(url).startsWith(config.baseUrl().toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://api.cloudflare.com/client/v4", "http://10.0.0.1/v4", "http://127.0.0.999/v4",
+            "ftp://127.0.0.1/v4", "api.cloudflare.com/client/v4", "https://x.test/v4?name=Zone", "https://x.test/v4#frag",
+            "https://exa mple.test/"})
+    void badBaseUrlIsRejected(final String url) {
+        final PollerConfigException error = rejected(with("permwatch.cloudflare.base.url", url));
+
+        assertThat(error.key()).isEqualTo("permwatch.cloudflare.base.url");
+        assertThat(error.getMessage()).contains(url);
+    }
+
+    @Test
+    void baseUrlUserInfoIsRejected() {
+        final PollerConfigException error = rejected(with("permwatch.cloudflare.base.url", "https://me:s3cret@x.test/v4"));
+
+        assertThat(error.getMessage()).contains("user info").doesNotContain("s3cret");
+    }
+
+    @Test
+    void missingTokenVariableIsNamed() {
+        final PollerConfigException error = rejected(minimal(), Map.of());
+
+        assertThat(error.key()).isEqualTo("CLOUDFLARE_API_TOKEN");
+        assertThat(error.getMessage()).contains("CLOUDFLARE_API_TOKEN").contains("permwatch.cloudflare.token.file");
+    }
+
+    @Test
+    void tokenFromCustomVariable() {
+        final PollerConfig config = PollerConfig.fromProperties(
+                with("permwatch.cloudflare.token.env", "CF_TOKEN"), Map.of("CF_TOKEN", "  abc123 \n"));
+
+        assertThat(config.token().reveal()).isEqualTo("abc123");
+    }
+
+    @Test
+    void emptyTokenVariableIsRejected() {
+        final PollerConfigException error = rejected(minimal(), Map.of("CLOUDFLARE_API_TOKEN", "  "));
+
+        assertThat(error.getMessage()).contains("CLOUDFLARE_API_TOKEN").contains("empty");
+    }
+
+    @Test
+    void tokenWithSpaceIsRejected() {
+        final PollerConfigException error = rejected(minimal(), Map.of("CLOUDFLARE_API_TOKEN", "abc def"));
+
+        assertThat(error.getMessage()).contains("position 3").doesNotContain("abc").doesNotContain("def");
+    }
+
+    @Test
+    void tokenFromFileIsTrimmed(@TempDir final Path dir) throws IOException {
+        final Path file = dir.resolve("token");
+        Files.writeString(file, "\n  " + TOKEN + "\n\n");
+
+        final PollerConfig config = PollerConfig.fromProperties(
+                with("permwatch.cloudflare.token.file", file.toString()), Map.of());
+
+        assertThat(config.token().reveal()).isEqualTo(TOKEN);
+    }
+
+    @Test
+    void missingTokenFileIsNamed(@TempDir final Path dir) {
+        final Path file = dir.resolve("absent-token");
+
+        final PollerConfigException error = rejected(with("permwatch.cloudflare.token.file", file.toString()));
+
+        assertThat(error.key()).isEqualTo("permwatch.cloudflare.token.file");
+        assertThat(error.getMessage()).contains(file.toString()).contains("does not exist");
+    }
+
+    @Test
+    void emptyTokenFileIsRejected(@TempDir final Path dir) throws IOException {
+        final Path file = dir.resolve("token");
+        Files.writeString(file, " \n");
+
+        final PollerConfigException error = rejected(with("permwatch.cloudflare.token.file", file.toString()));
+
+        assertThat(error.getMessage()).contains(file.toString()).contains("empty");
+    }
+
+    @Test
+    void tokenFileAndVariableConflict(@TempDir final Path dir) throws IOException {
+        final Path file = dir.resolve("token");
+        Files.writeString(file, TOKEN);
+
+        final PollerConfigException error = rejected(with(
+                "permwatch.cloudflare.token.file", file.toString(),
+                "permwatch.cloudflare.token.env", "CF_TOKEN"));
+
+        assertThat(error.getMessage()).contains("keep only one");
+    }
+
+    @Test
+    void tokenIsMaskedInToString() {
+        final PollerConfig config = PollerConfig.fromProperties(
+                with("basic.auth.user.info", "registry-user:registry-secret"), ENV);
+
+        assertThat(config.token()).hasToString("****");
+        assertThat(config.toString()).doesNotContain(TOKEN).doesNotContain("registry-secret");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"permwatch.http.connect.timeout.ms,0", "permwatch.http.request.timeout.ms,-5",
+            "permwatch.http.request.timeout.ms,30s", "permwatch.http.max.body.bytes,1073741824"})
+    void invalidNumberIsRejected(final String key, final String value) {
+        final PollerConfigException error = rejected(with(key, value));
+
+        assertThat(error.key()).isEqualTo(key);
+        assertThat(error.getMessage()).contains("'" + value + "'");
+    }
+
+    @Test
+    void numbersAndTopicAreRead() {
+        final PollerConfig config = PollerConfig.fromProperties(with(
+                "permwatch.http.connect.timeout.ms", "250",
+                "permwatch.http.request.timeout.ms", "750",
+                "permwatch.http.max.body.bytes", "1024",
+                "permwatch.topic.snapshots", "team.snapshots"), ENV);
+
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.requestTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(config.maxBodyBytes()).isEqualTo(1024);
+        assertThat(config.snapshotsTopic()).isEqualTo("team.snapshots");
+    }
+
+    @Test
+    void invalidTopicIsRejected() {
+        assertThat(rejected(with("permwatch.topic.snapshots", "snap shots")).key()).isEqualTo("permwatch.topic.snapshots");
+    }
+}
