@@ -37,7 +37,7 @@ public final class ChangeEventLines {
 
     /**
      * Returns the progress line for one processed snapshot, for example
-     * {@code poll source=user groups=6 changes=1 snapshot=<id>}.
+     * {@code poll source=user groups=6 changes=1 outcome=DIFFED snapshot=<id>}.
      */
     public static String format(final DiffReport report) {
         final int changes = report.getAdded() + report.getRemoved() + report.getRenamed() + report.getUpdated();

@@ -1,0 +1,59 @@
+package dev.permwatch.local.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code permwatch} command: {@code local} runs the whole pipeline in this
+ * JVM, {@code replay} diffs a folder of recorded responses.
+ */
+@Command(name = "permwatch",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Tracks changes in Cloudflare's API-token permission groups with Kafka.",
+        subcommands = {LocalCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:Success.",
+            "1:Runtime failure (Kafka, Schema Registry or the streams app failed or timed out).",
+            "2:Invalid usage: unknown option, invalid value, missing folder or unwritable output.",
+            "3:Replay: no file passed validation, so nothing was diffed."})
+public final class PermwatchCli {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_NOTHING_ACCEPTED = 3;
+
+    public static void main(final String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Returns the configured command line, also used by tests to run commands in-process. */
+    public static CommandLine commandLine() {
+        final CommandLine commandLine = new CommandLine(new PermwatchCli());
+        commandLine.setExecutionExceptionHandler(new ErrorHandler());
+        commandLine.setExitCodeExceptionMapper(ErrorHandler::exitCode);
+        return commandLine;
+    }
+
+    /** Prints the message of a failed command without a stack trace; the log has the details. */
+    static final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+
+        @Override
+        public int handleExecutionException(final Exception e, final CommandLine commandLine,
+                                            final CommandLine.ParseResult parseResult) {
+            commandLine.getErr().println("permwatch " + commandLine.getCommandName() + ": " + e.getMessage());
+            final int exitCode = exitCode(e);
+            if (exitCode == EXIT_FAILURE) {
+                org.slf4j.LoggerFactory.getLogger(PermwatchCli.class)
+                        .error("Command {} failed", commandLine.getCommandName(), e);
+            }
+            return exitCode;
+        }
+
+        static int exitCode(final Throwable e) {
+            return e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILURE;
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package dev.permwatch.local.replay;
+
+import dev.permwatch.avro.ChangeEvent;
+import dev.permwatch.avro.ChangeType;
+import dev.permwatch.avro.DiffOutcome;
+import dev.permwatch.avro.DiffReport;
+import dev.permwatch.avro.PermissionGroup;
+import dev.permwatch.avro.PollMetadata;
+import dev.permwatch.avro.Snapshot;
+import dev.permwatch.local.events.ChangeEventJson;
+import dev.permwatch.local.kafka.TopicSetup;
+import dev.permwatch.local.stack.LocalStack;
+import dev.permwatch.local.stack.TopicReader;
+import dev.permwatch.poller.cloudflare.InvalidResponseException;
+import dev.permwatch.poller.cloudflare.PermissionGroupListParser;
+import dev.permwatch.poller.snapshot.SnapshotFactory;
+import dev.permwatch.schemas.Sources;
+import dev.permwatch.serde.SpecificAvroSerde;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Replays a folder of recorded permission-group responses through the same path as live polling
+ * and writes every resulting change event to a file.
+ *
+ * <p>Each file, in lexicographic order of name, is validated by the poller's
+ * {@link PermissionGroupListParser}, turned into a snapshot by {@link SnapshotFactory} and written
+ * to the snapshots topic of a fresh embedded broker in a temporary folder. The real streams app
+ * diffs the snapshots. The replay waits for the diff report of every accepted snapshot, then reads
+ * the changes topic to its end with {@code read_committed} and writes the events as JSON lines.
+ * A file that fails validation is reported with its name and reason, skipped, and never diffed.
+ */
+public final class Replay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
+
+    private static final String APPLICATION_ID = "permwatch-replay";
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    /** Base wait for the streams app, plus {@link #PROCESSING_TIMEOUT_PER_FILE} per accepted file. */
+    private static final Duration PROCESSING_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration PROCESSING_TIMEOUT_PER_FILE = Duration.ofSeconds(10);
+
+    private final ReplayOptions options;
+    private final Path workDir;
+    private final PrintStream err;
+
+    /**
+     * @param options what to replay and where to write
+     * @param workDir empty folder for the broker, registry and streams data of this replay; the
+     *                caller deletes it afterwards
+     * @param err     stream for rejected files, normally standard error
+     */
+    public Replay(final ReplayOptions options, final Path workDir, final PrintStream err) {
+        this.options = options;
+        this.workDir = workDir;
+        this.err = err;
+    }
+
+    /**
+     * Runs the replay and returns its summary once every event is written.
+     *
+     * @throws IllegalArgumentException if the input folder is missing or empty, or the output file
+     *                                  cannot be written
+     * @throws IllegalStateException    if Kafka or the streams app fails or times out
+     */
+    public ReplaySummary run() {
+        final List<Path> files = RecordedFile.listFiles(options.inputDir());
+        try (BufferedWriter writer = openOutput(options.output())) {
+            return replay(files, writer);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("Cannot write change events to " + options.output().toAbsolutePath(), e);
+        }
+    }
+
+    private ReplaySummary replay(final List<Path> files, final BufferedWriter writer) throws IOException {
+        try (LocalStack stack = LocalStack.start(workDir, APPLICATION_ID, options.emitBaseline())) {
+            final List<ReplaySummary.RejectedFile> rejected = new ArrayList<>();
+            final List<Snapshot> accepted = publish(stack, files, rejected);
+            final Map<String, DiffReport> reports = awaitReports(stack, accepted);
+            final Map<ChangeType, Integer> counts = writeEvents(stack, writer);
+            final int stale = (int) reports.values().stream()
+                    .filter(report -> report.getOutcome() == DiffOutcome.STALE_IGNORED)
+                    .count();
+            return new ReplaySummary(files.size(), accepted.size(), rejected, stale, counts);
+        }
+    }
+
+    private List<Snapshot> publish(final LocalStack stack, final List<Path> files,
+                                   final List<ReplaySummary.RejectedFile> rejected) {
+        final PermissionGroupListParser parser = new PermissionGroupListParser();
+        final List<Snapshot> accepted = new ArrayList<>();
+        try (KafkaProducer<String, Snapshot> producer = producer(stack)) {
+            for (final Path file : files) {
+                final String name = file.getFileName().toString();
+                final Snapshot snapshot;
+                try {
+                    snapshot = toSnapshot(parser, file);
+                } catch (final InvalidResponseException | IllegalArgumentException | IOException e) {
+                    err.println("rejected " + name + ": " + e.getMessage());
+                    LOG.warn("Rejected recorded file {}: {}", name, e.getMessage());
+                    rejected.add(new ReplaySummary.RejectedFile(name, e.getMessage()));
+                    continue;
+                }
+                send(producer, snapshot, name);
+                accepted.add(snapshot);
+                LOG.info("Replayed {} as snapshot {} with {} groups, fetched at {}", name,
+                        snapshot.getSnapshotId(), snapshot.getGroups().size(), snapshot.getFetchedAt());
+            }
+        }
+        return accepted;
+    }
+
+    private Snapshot toSnapshot(final PermissionGroupListParser parser, final Path file)
+            throws IOException, InvalidResponseException {
+        final RecordedFile recorded = RecordedFile.of(file);
+        final byte[] body = Files.readAllBytes(file);
+        final List<PermissionGroup> groups = parser.parse(body);
+        final PollMetadata poll = PollMetadata.newBuilder()
+                .setOrigin("replay:" + recorded.name())
+                .setResponseBytes((long) body.length)
+                .build();
+        return SnapshotFactory.create(options.source(), recorded.fetchedAt(), groups, poll);
+    }
+
+    private static void send(final KafkaProducer<String, Snapshot> producer, final Snapshot snapshot,
+                             final String fileName) {
+        final ProducerRecord<String, Snapshot> record = new ProducerRecord<>(TopicSetup.DEFAULT_SNAPSHOTS_TOPIC,
+                Sources.key(snapshot.getSource()), snapshot);
+        try {
+            producer.send(record).get();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while writing the snapshot of " + fileName, e);
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("Cannot write the snapshot of " + fileName + " to "
+                    + TopicSetup.DEFAULT_SNAPSHOTS_TOPIC + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Waits until the streams app has written a diff report for every accepted snapshot. */
+    private Map<String, DiffReport> awaitReports(final LocalStack stack, final List<Snapshot> accepted) {
+        final Set<String> pending = new LinkedHashSet<>();
+        accepted.forEach(snapshot -> pending.add(snapshot.getSnapshotId()));
+        final Map<String, DiffReport> reports = new HashMap<>();
+        if (pending.isEmpty()) {
+            return reports;
+        }
+        final Instant deadline = Instant.now().plus(PROCESSING_TIMEOUT)
+                .plus(PROCESSING_TIMEOUT_PER_FILE.multipliedBy(accepted.size()));
+        try (KafkaConsumer<String, DiffReport> consumer =
+                     TopicReader.consumer(stack.bootstrapServers(), stack.serdeConfig())) {
+            final List<TopicPartition> partitions =
+                    TopicReader.partitions(consumer, List.of(TopicSetup.DEFAULT_DIFF_REPORTS_TOPIC));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (!pending.isEmpty()) {
+                checkStreamsAlive(stack);
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("Timed out waiting for the streams app to process "
+                            + pending.size() + " snapshot(s), first " + pending.iterator().next()
+                            + "; see kafka.log and the log output above");
+                }
+                for (final ConsumerRecord<String, DiffReport> record : consumer.poll(POLL_TIMEOUT)) {
+                    reports.put(record.value().getSnapshotId(), record.value());
+                    pending.remove(record.value().getSnapshotId());
+                }
+            }
+        }
+        return reports;
+    }
+
+    /** Reads the changes topic from the start to its end and writes each event as a JSON line. */
+    private static Map<ChangeType, Integer> writeEvents(final LocalStack stack, final BufferedWriter writer)
+            throws IOException {
+        final Map<ChangeType, Integer> counts = new EnumMap<>(ChangeType.class);
+        final List<ChangeEvent> events = new ArrayList<>();
+        try (KafkaConsumer<String, ChangeEvent> consumer =
+                     TopicReader.consumer(stack.bootstrapServers(), stack.serdeConfig())) {
+            final List<TopicPartition> partitions =
+                    TopicReader.partitions(consumer, List.of(TopicSetup.DEFAULT_CHANGES_TOPIC));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // With read_committed the end offsets are the last stable offsets, so every event of a
+            // reported snapshot is before them: diff report and events share one transaction.
+            final Map<TopicPartition, Long> endOffsets = consumer.endOffsets(partitions);
+            while (!reachedEnd(consumer, endOffsets)) {
+                for (final ConsumerRecord<String, ChangeEvent> record : consumer.poll(POLL_TIMEOUT)) {
+                    events.add(record.value());
+                }
+            }
+        }
+        // One partition keeps the order of each group key; across partitions order by snapshot time.
+        events.sort(Comparator.comparing(ChangeEvent::getSnapshotAt));
+        for (final ChangeEvent event : events) {
+            writer.write(ChangeEventJson.toJsonLine(event));
+            writer.newLine();
+            counts.merge(event.getType(), 1, Integer::sum);
+        }
+        writer.flush();
+        return counts;
+    }
+
+    private static boolean reachedEnd(final KafkaConsumer<?, ?> consumer, final Map<TopicPartition, Long> endOffsets) {
+        for (final Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
+            if (consumer.position(end.getKey()) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkStreamsAlive(final LocalStack stack) {
+        final KafkaStreams.State state = stack.streamsApp().state();
+        if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+                || state == KafkaStreams.State.PENDING_SHUTDOWN || state == KafkaStreams.State.PENDING_ERROR) {
+            throw new IllegalStateException("The streams app stopped (state " + state
+                    + ") before processing every snapshot; see the log output above");
+        }
+    }
+
+    private static KafkaProducer<String, Snapshot> producer(final LocalStack stack) {
+        final Map<String, Object> props = new HashMap<>(stack.serdeConfig());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        final SpecificAvroSerde<Snapshot> valueSerde = new SpecificAvroSerde<>();
+        valueSerde.configure(props, false);
+        return new KafkaProducer<>(props, new StringSerializer(), valueSerde.serializer());
+    }
+
+    /**
+     * Opens the output file before anything starts, so an unwritable path fails in a second rather
+     * than after the whole replay.
+     */
+    private static BufferedWriter openOutput(final Path output) {
+        if (Files.isDirectory(output)) {
+            throw new IllegalArgumentException("Output path is a folder: " + output.toAbsolutePath()
+                    + ". Pass a file name, e.g. events.jsonl");
+        }
+        final Path parent = output.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("Folder of the output file not found: " + parent
+                    + ". Create it first or pass another --output");
+        }
+        try {
+            return Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+        } catch (final IOException e) {
+            throw new IllegalArgumentException("Cannot write the output file " + output.toAbsolutePath()
+                    + " (" + e.getClass().getSimpleName() + "). Check its permissions or pass another --output", e);
+        }
+    }
+}

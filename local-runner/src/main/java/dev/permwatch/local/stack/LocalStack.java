@@ -1,0 +1,156 @@
+package dev.permwatch.local.stack;
+
+import dev.permwatch.local.kafka.EmbeddedKafkaBroker;
+import dev.permwatch.local.kafka.TopicSetup;
+import dev.permwatch.registry.LocalSchemaRegistry;
+import dev.permwatch.streams.StreamsApp;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The Kafka side of permwatch in one JVM: an embedded broker, a local Schema Registry, the four
+ * topics and the streams app, all with their data below one folder.
+ *
+ * <p>Folder layout: {@code kafka/} (broker), {@code schema-registry/} (registered schemas) and
+ * {@code streams/} (Kafka Streams state). Reusing the folder continues the same series: the
+ * streams app keeps the last snapshot of each source, so the next snapshot is diffed rather than
+ * treated as a new baseline.
+ *
+ * <p>{@link #close()} stops the parts in reverse order of start.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    private static final Duration STREAMS_START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path dataDir;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private EmbeddedKafkaBroker broker;
+    private LocalSchemaRegistry registry;
+    private StreamsApp streamsApp;
+
+    private LocalStack(final Path dataDir) {
+        this.dataDir = dataDir.toAbsolutePath();
+    }
+
+    /**
+     * Starts broker, registry, topics and streams app, and waits until the streams app is running.
+     *
+     * @param dataDir       folder for all data; created if missing
+     * @param applicationId Kafka Streams {@code application.id}; keep it stable to continue a series
+     * @param emitBaseline  whether the first snapshot of a source yields ADDED events
+     * @throws IllegalStateException if a part fails to start; the parts already started are stopped
+     */
+    public static LocalStack start(final Path dataDir, final String applicationId, final boolean emitBaseline) {
+        final LocalStack stack = new LocalStack(dataDir);
+        try {
+            stack.startParts(applicationId, emitBaseline);
+            return stack;
+        } catch (final RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startParts(final String applicationId, final boolean emitBaseline) {
+        broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), 0);
+        started.push(broker);
+        broker.start();
+
+        try {
+            registry = new LocalSchemaRegistry(dataDir.resolve("schema-registry"), 0);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("Cannot start the local Schema Registry with data in "
+                    + dataDir.resolve("schema-registry"), e);
+        }
+        started.push(registry);
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            new TopicSetup(admin, 1, (short) 1).createMissing();
+        }
+
+        streamsApp = new StreamsApp(streamsProperties(applicationId, emitBaseline));
+        started.push(streamsApp);
+        streamsApp.start();
+        awaitStreamsRunning();
+    }
+
+    private Properties streamsProperties(final String applicationId, final boolean emitBaseline) {
+        final Properties props = new Properties();
+        props.putAll(serdeConfig());
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        props.put("application.id", applicationId);
+        props.put("state.dir", dataDir.resolve("streams").toString());
+        // One broker: internal topics (changelog, repartition) cannot have more replicas.
+        props.put("replication.factor", "1");
+        props.put("permwatch.baseline.emit-added", String.valueOf(emitBaseline));
+        // A run that was killed never left its consumer group, so the next run gets its tasks only when
+        // that member's session expires: after 10 s instead of the default 45 s.
+        props.put("session.timeout.ms", "10000");
+        return props;
+    }
+
+    private void awaitStreamsRunning() {
+        try {
+            if (!streamsApp.awaitRunning(STREAMS_START_TIMEOUT)) {
+                throw new IllegalStateException("The streams app did not reach RUNNING within "
+                        + STREAMS_START_TIMEOUT.toSeconds() + " s (state " + streamsApp.state()
+                        + "); see kafka.log in " + dataDir);
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the streams app to start", e);
+        }
+    }
+
+    /** Returns {@code bootstrap.servers} of the embedded broker. */
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    /** Returns the URL of the local Schema Registry. */
+    public String schemaRegistryUrl() {
+        return registry.url();
+    }
+
+    /** Returns the serde settings for clients of this stack: registry URL and specific records. */
+    public Map<String, String> serdeConfig() {
+        return Map.of("schema.registry.url", registry.url(), "specific.avro.reader", "true");
+    }
+
+    /** Returns the data folder. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Returns the streams app, e.g. to check its state. */
+    public StreamsApp streamsApp() {
+        return streamsApp;
+    }
+
+    /** Stops the streams app, the registry and the broker, in that order. Safe to call twice. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            final AutoCloseable part = started.pop();
+            try {
+                part.close();
+            } catch (final Exception e) {
+                // Keep stopping the rest: a broker left running would hold the data folder.
+                LOG.warn("Failed to stop {}: {}", part.getClass().getSimpleName(), e.toString(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.permwatch.local.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.permwatch.avro.ChangeType;
+import dev.permwatch.local.cli.PermwatchCli;
+import dev.permwatch.schemas.Sources;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Replays through the real poller validation, embedded Kafka and the real streams app. */
+class ReplayTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    Path tempDir;
+
+    @Test
+    void recordedCorpusYieldsExpectedEvents() throws Exception {
+        final Path corpus = corpusDir();
+        assumeTrue(Files.isDirectory(corpus), "Recorded corpus not found at " + corpus
+                + "; the corpus replay test needs the folder cloudflare-permission-groups next to the repository");
+        final Path output = tempDir.resolve("events.jsonl");
+
+        final int exitCode = PermwatchCli.commandLine()
+                .execute("replay", corpus.toString(), "--output", output.toString());
+
+        assertThat(exitCode).isZero();
+        final List<JsonNode> events = readEvents(output);
+        assertThat(eventsAt(events, "2020-12-18")).as("events for 001 and 002 (same list, other order)").isEmpty();
+
+        final List<JsonNode> for003 = eventsAt(events, "2021-06-09");
+        assertThat(ofType(for003, ChangeType.ADDED)).as("ADDED for 003").hasSize(2);
+
+        final List<JsonNode> for005 = eventsAt(events, "2026-01-22");
+        final List<JsonNode> renamed = ofType(for005, ChangeType.RENAMED);
+        assertThat(renamed).as("RENAMED for 005").hasSize(15);
+        final JsonNode tunnel = renamed.stream()
+                .filter(event -> event.get("permissionId").asText().equals("efea2ab8357b47888938f101ae5e053f"))
+                .findFirst().orElseThrow(() -> new AssertionError("no RENAMED event for efea2ab8357b47888938f101ae5e053f"));
+        assertThat(tunnel.get("before").get("name").asText()).isEqualTo("Argo Tunnel Read");
+        assertThat(tunnel.get("after").get("name").asText()).isEqualTo("Cloudflare Tunnel Read");
+        assertThat(tunnel.get("changedFields").toString()).contains("\"name\"");
+
+        for (final String date : List.of("2020-12-18", "2021-06-09", "2023-06-27", "2026-01-22")) {
+            final List<JsonNode> inSnapshot = eventsAt(events, date);
+            final Set<String> removedNames = names(ofType(inSnapshot, ChangeType.REMOVED), "before");
+            final Set<String> addedNames = names(ofType(inSnapshot, ChangeType.ADDED), "after");
+            removedNames.retainAll(addedNames);
+            assertThat(removedNames).as("names both REMOVED and ADDED in the snapshot of " + date).isEmpty();
+        }
+        for (final JsonNode event : events) {
+            assertThat(event.get("source").asText()).isEqualTo("user");
+            assertThat(event.get("baseline").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void rejectedFileIsReportedAndSkipped() throws Exception {
+        final Path input = resourceDir("replay-with-rejected");
+        final Path output = tempDir.resolve("events.jsonl");
+        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+        final String accountId = "0123456789abcdef0123456789abcdef";
+
+        final ReplaySummary summary = new Replay(new ReplayOptions(input, output, Sources.account(accountId), false),
+                tempDir.resolve("work"), err).run();
+
+        final String errText = errBytes.toString(StandardCharsets.UTF_8);
+        assertThat(errText).contains("2021-01-02-unauthorized.json").contains("9109");
+        assertThat(summary.files()).isEqualTo(3);
+        assertThat(summary.accepted()).isEqualTo(2);
+        assertThat(summary.rejected()).extracting(ReplaySummary.RejectedFile::name)
+                .containsExactly("2021-01-02-unauthorized.json");
+
+        final List<JsonNode> events = readEvents(output);
+        assertThat(events).extracting(event -> event.get("type").asText() + " " + event.get("permissionId").asText())
+                .containsExactlyInAnyOrder(
+                        "RENAMED 1b2c3d4e5f6a41829304b5c6d7e8f9a0",
+                        "REMOVED 2c3d4e5f6a7b4293a415c6d7e8f9a0b1",
+                        "ADDED 3d4e5f6a7b8c43a4b526d7e8f9a0b1c2");
+        for (final JsonNode event : events) {
+            assertThat(event.get("snapshotAt").asText()).isEqualTo("2021-01-03T00:00:00Z");
+            assertThat(event.get("source").asText()).isEqualTo("account:" + accountId);
+            assertThat(event.get("previousSnapshotId").isNull()).isFalse();
+        }
+        final JsonNode renamed = events.stream().filter(event -> event.get("type").asText().equals("RENAMED"))
+                .findFirst().orElseThrow();
+        assertThat(renamed.get("changedFields").toString()).isEqualTo("[\"name\"]");
+        assertThat(renamed.get("before").get("name").asText()).isEqualTo("Tunnel Read");
+        assertThat(renamed.get("after").get("scopes").toString()).isEqualTo("[\"com.cloudflare.api.account\"]");
+        assertThat(summary.eventsByType().get(ChangeType.UPDATED)).isZero();
+    }
+
+    @Test
+    void missingFolderExitsWithUsageError() {
+        final StringWriter err = new StringWriter();
+        final CommandLine commandLine = PermwatchCli.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+
+        final int exitCode = commandLine.execute("replay", tempDir.resolve("absent").toString(),
+                "--output", tempDir.resolve("events.jsonl").toString());
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("Replay folder not found").contains("absent");
+    }
+
+    @Test
+    void outputInMissingFolderExitsWithUsageError() throws Exception {
+        final StringWriter err = new StringWriter();
+        final CommandLine commandLine = PermwatchCli.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+
+        final int exitCode = commandLine.execute("replay", resourceDir("replay-with-rejected").toString(),
+                "--output", tempDir.resolve("no-such-folder/events.jsonl").toString());
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("no-such-folder").contains("--output");
+    }
+
+    private static Path corpusDir() {
+        // Surefire runs in the module folder; the corpus sits next to the repository root.
+        return Path.of("").toAbsolutePath().getParent().getParent()
+                .resolve("shared").resolve("corpus").resolve("cloudflare-permission-groups");
+    }
+
+    private static Path resourceDir(final String name) throws URISyntaxException {
+        return Path.of(ReplayTest.class.getClassLoader().getResource(name).toURI());
+    }
+
+    private static List<JsonNode> readEvents(final Path output) throws Exception {
+        final List<JsonNode> events = new ArrayList<>();
+        for (final String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+            events.add(MAPPER.readTree(line));
+        }
+        return events;
+    }
+
+    private static List<JsonNode> eventsAt(final List<JsonNode> events, final String date) {
+        return events.stream().filter(event -> event.get("snapshotAt").asText().startsWith(date)).toList();
+    }
+
+    private static List<JsonNode> ofType(final List<JsonNode> events, final ChangeType type) {
+        return events.stream().filter(event -> event.get("type").asText().equals(type.name())).toList();
+    }
+
+    private static Set<String> names(final List<JsonNode> events, final String side) {
+        final Set<String> names = new HashSet<>();
+        events.forEach(event -> names.add(event.get(side).get("name").asText()));
+        return names;
+    }
+}
