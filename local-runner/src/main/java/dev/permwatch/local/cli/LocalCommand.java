@@ -68,6 +68,12 @@ final class LocalCommand implements Callable<Integer> {
 
         try {
             localMode.start();
+        } catch (final RuntimeException e) {
+            // start() has already stopped whatever it started, so the hook need not wait for anything.
+            stopped.countDown();
+            throw e;
+        }
+        try {
             stopRequested.await();
             out.println("Stopping permwatch...");
         } finally {

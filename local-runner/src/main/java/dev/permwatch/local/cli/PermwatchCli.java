@@ -1,5 +1,6 @@
 package dev.permwatch.local.cli;
 
+import dev.permwatch.poller.config.PollerConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -53,7 +54,10 @@ public final class PermwatchCli {
         }
 
         static int exitCode(final Throwable e) {
-            return e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILURE;
+            if (e instanceof IllegalArgumentException || e instanceof PollerConfigException) {
+                return EXIT_USAGE;
+            }
+            return EXIT_FAILURE;
         }
     }
 }

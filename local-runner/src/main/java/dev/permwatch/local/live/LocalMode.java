@@ -7,6 +7,7 @@ import dev.permwatch.poller.PollFailure;
 import dev.permwatch.poller.PollListener;
 import dev.permwatch.poller.PollerApp;
 import dev.permwatch.poller.config.PollerConfig;
+import dev.permwatch.poller.config.PollerConfigException;
 import dev.permwatch.schemas.Sources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ public final class LocalMode implements AutoCloseable {
      * Starts every part and returns once the first poll is scheduled.
      *
      * @throws IllegalArgumentException if an option is invalid (e.g. an account id without a token)
+     * @throws PollerConfigException    if the poller rejects a setting, e.g. an interval below 10 s
      * @throws IllegalStateException    if a part fails to start; the started parts are stopped
      */
     public void start() {
@@ -63,6 +65,7 @@ public final class LocalMode implements AutoCloseable {
             // Rejects an invalid account id before anything starts.
             Sources.account(options.accountId());
         }
+        validatePollerSettings();
         try {
             startParts();
         } catch (final RuntimeException e) {
@@ -102,7 +105,24 @@ public final class LocalMode implements AutoCloseable {
         LOG.info("permwatch local started with data in {}", options.dataDir().toAbsolutePath());
     }
 
+    /**
+     * Checks interval, sources and token with the poller's own rules before Kafka starts, so a typo
+     * fails in a second. The Kafka and registry addresses are placeholders and never connected to.
+     *
+     * @throws PollerConfigException with the poller's message naming the setting
+     */
+    private void validatePollerSettings() {
+        final Properties props = pollerProperties("127.0.0.1:9092", Map.of("schema.registry.url", "http://127.0.0.1:8081"),
+                options.live() ? null : "http://127.0.0.1:8080" + DemoApiServer.API_BASE_PATH);
+        PollerConfig.fromProperties(props, pollerEnv());
+    }
+
     private Properties pollerProperties(final LocalStack stack, final String baseUrl) {
+        return pollerProperties(stack.bootstrapServers(), stack.serdeConfig(), baseUrl);
+    }
+
+    private Properties pollerProperties(final String bootstrapServers, final Map<String, String> serdeConfig,
+                                        final String baseUrl) {
         final Properties props = new Properties();
         if (baseUrl != null) {
             props.put("permwatch.cloudflare.base.url", baseUrl);
@@ -115,8 +135,8 @@ public final class LocalMode implements AutoCloseable {
             props.put("permwatch.source." + ACCOUNT_SOURCE + ".account.id", options.accountId());
             props.put("permwatch.source." + ACCOUNT_SOURCE + ".interval", interval());
         }
-        props.put("bootstrap.servers", stack.bootstrapServers());
-        props.putAll(stack.serdeConfig());
+        props.put("bootstrap.servers", bootstrapServers);
+        props.putAll(serdeConfig);
         return props;
     }
 

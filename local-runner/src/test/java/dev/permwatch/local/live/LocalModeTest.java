@@ -1,5 +1,6 @@
 package dev.permwatch.local.live;
 
+import dev.permwatch.poller.config.PollerConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +59,17 @@ class LocalModeTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("CLOUDFLARE_API_TOKEN")
                 .hasMessageContaining("--account-id");
+    }
+
+    @Test
+    void shortIntervalIsRejectedBeforeKafkaStarts() {
+        final LocalModeOptions options = new LocalModeOptions(dataDir, null, "5s", Map.of());
+        final LocalMode localMode = new LocalMode(options, printStream(new ByteArrayOutputStream()));
+
+        assertThatThrownBy(localMode::start)
+                .isInstanceOf(PollerConfigException.class)
+                .hasMessageContaining("'5s'");
+        assertThat(dataDir.resolve("kafka")).doesNotExist();
     }
 
     private LocalModeOptions demoOptions() {
