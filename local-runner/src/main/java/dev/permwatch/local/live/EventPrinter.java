@@ -96,6 +96,11 @@ final class EventPrinter implements AutoCloseable {
 
     @Override
     public void close() {
+        if (thread.getState() == Thread.State.NEW) {
+            // Never started, so the printing thread cannot close the consumer.
+            consumer.close();
+            return;
+        }
         consumer.wakeup();
         try {
             thread.join(Duration.ofSeconds(30).toMillis());
