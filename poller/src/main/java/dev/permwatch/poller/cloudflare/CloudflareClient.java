@@ -8,6 +8,7 @@ import dev.permwatch.poller.PollFailure;
 import dev.permwatch.poller.PollFailure.Reason;
 import dev.permwatch.poller.config.PollerConfig;
 import dev.permwatch.poller.config.Token;
+import dev.permwatch.poller.ratelimit.RateLimitHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +42,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Fetches the API-token permission-group list of one source from the Cloudflare API.
  *
  * <p>{@link #fetch(Source)} never throws for HTTP-level problems: timeouts, connection and TLS
- * errors, bad statuses and invalid bodies all become a {@link FetchResult.Failed}. It does not
- * retry, because the next scheduled poll is the retry. Redirects are not followed, so the token is
- * sent only to the configured host. TLS certificates are always checked by the JDK defaults.
+ * errors, bad statuses and invalid bodies all become a {@link FetchResult.Failed}. It makes one
+ * request per call; {@link dev.permwatch.poller.retry.RetryingFetcher} decides about retries.
+ * Redirects are not followed, so the token is sent only to the configured host. TLS certificates
+ * and host names are always checked by the JDK defaults, and no setting turns that off.
  *
  * <p>Instances are thread-safe and meant to be shared by all sources.
  */
@@ -55,7 +57,7 @@ public final class CloudflareClient {
     private static final String JSON_MEDIA_TYPE = "application/json";
 
     /** Cloudflare refuses every call for 5 minutes once the user's rate limit is exceeded. */
-    static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofMinutes(5);
 
     private final URI baseUrl;
     private final Token token;
@@ -238,6 +240,8 @@ public final class CloudflareClient {
         final List<CloudflareError> errors = parser.cloudflareErrors(body);
         if (status == 429) {
             final Duration retryAfter = retryAfter(headers).orElse(DEFAULT_RATE_LIMIT_PAUSE);
+            LOG.warn("HTTP 429 from {}: retryAfterSeconds={} cloudflareErrors={} rateLimitHeaders=[{}]", url,
+                    retryAfter.toSeconds(), errors, RateLimitHeaders.from(headers));
             return new FetchResult.Failed(new PollFailure(Reason.RATE_LIMITED, "Cloudflare rate limit exceeded for "
                     + url + "; polls pause for " + retryAfter.toSeconds() + "s", status, errors, retryAfter));
         }
