@@ -128,12 +128,29 @@ public final class CloudflareClient {
         try {
             response = send(request);
         } catch (final RequestFailedException e) {
-            LOG.debug("GET {} failed: {}", url, e.failure.message());
-            return new FetchResult.Failed(e.failure);
+            final PollFailure failure = redacted(e.failure);
+            LOG.debug("GET {} failed: {}", url, failure.message());
+            return new FetchResult.Failed(failure);
         }
         final long latencyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         final Instant receivedAt = clock.instant();
-        return evaluate(url, response, latencyMillis, receivedAt);
+        final FetchResult result = evaluate(url, response, latencyMillis, receivedAt);
+        if (result instanceof FetchResult.Failed failed) {
+            return new FetchResult.Failed(redacted(failed.failure()));
+        }
+        return result;
+    }
+
+    /**
+     * Removes the token from the text of a failure. Messages quote response bodies, headers and
+     * transport errors, and a proxy or a faulty server may echo the Authorization header there.
+     */
+    private PollFailure redacted(final PollFailure failure) {
+        final List<CloudflareError> errors = failure.cloudflareErrors().stream()
+                .map(error -> new CloudflareError(error.code(), error.message() == null ? null : token.redact(error.message())))
+                .toList();
+        return new PollFailure(failure.reason(), token.redact(failure.message()), failure.httpStatus(), errors,
+                failure.retryAfter(), failure.localLimit());
     }
 
     private HttpResponse<byte[]> send(final HttpRequest request) throws RequestFailedException {
@@ -241,7 +258,8 @@ public final class CloudflareClient {
         if (status == 429) {
             final Duration retryAfter = retryAfter(headers).orElse(DEFAULT_RATE_LIMIT_PAUSE);
             LOG.warn("HTTP 429 from {}: retryAfterSeconds={} cloudflareErrors={} rateLimitHeaders=[{}]", url,
-                    retryAfter.toSeconds(), errors, RateLimitHeaders.from(headers));
+                    retryAfter.toSeconds(), token.redact(errors.toString()),
+                    token.redact(RateLimitHeaders.from(headers).toString()));
             return new FetchResult.Failed(new PollFailure(Reason.RATE_LIMITED, "Cloudflare rate limit exceeded for "
                     + url + "; polls pause for " + retryAfter.toSeconds() + "s", status, errors, retryAfter));
         }
@@ -269,7 +287,7 @@ public final class CloudflareClient {
                 final Duration wait = Duration.between(clock.instant(), until);
                 return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
             } catch (final DateTimeParseException notDate) {
-                LOG.debug("Ignoring unparseable retry-after header '{}'", value);
+                LOG.debug("Ignoring unparseable retry-after header '{}'", token.redact(value));
                 return Optional.empty();
             }
         }
