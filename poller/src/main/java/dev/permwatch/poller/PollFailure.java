@@ -24,7 +24,7 @@ public record PollFailure(Reason reason, String message, Integer httpStatus,
 
     /** Local limits that fail a poll without sending a request. */
     public enum LocalLimit {
-        /** Cloudflare answered an earlier request with HTTP 429 and the token still waits. */
+        /** Cloudflare returned HTTP 429 for an earlier request and the token is still parked. */
         TOKEN_PARKED,
         /** The poller's own share of the user's request budget is spent. */
         REQUEST_BUDGET
@@ -43,7 +43,7 @@ public record PollFailure(Reason reason, String message, Integer httpStatus,
         HTTP_STATUS,
         /**
          * HTTP 429 from Cloudflare, a token still parked after a 429, or the poller's own request
-         * budget spent; {@link #localLimit()} tells them apart.
+         * budget spent. {@link #localLimit()} distinguishes them.
          */
         RATE_LIMITED,
         /** HTTP 200 with {@code success: false}, for example error 9109 for a token without the permission. */

@@ -52,7 +52,10 @@ final class SourcePoller {
         this.health = new SourceHealth(failureThreshold);
     }
 
-    /** Polls once. Never throws: every failure is logged, written as poll status and reported to the listener. */
+    /**
+     * Polls once. Throws no RuntimeException: every failure is logged, written as poll status and
+     * reported to the listener.
+     */
     void poll() {
         final Instant startedAt = clock.instant();
         int attempts = 0;

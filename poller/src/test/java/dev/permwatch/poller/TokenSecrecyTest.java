@@ -66,7 +66,7 @@ class TokenSecrecyTest {
         return new MockResponse().setResponseCode(status).setHeader("Content-Type", "application/json").setBody(body);
     }
 
-    /** Answers each source with a different fault that repeats the request's Authorization header. */
+    /** Returns a different fault for each source, each repeating the request's Authorization header. */
     private static MockResponse echoFault(final RecordedRequest request) {
         final String path = request.getPath();
         final String authorization = request.getHeader("Authorization");

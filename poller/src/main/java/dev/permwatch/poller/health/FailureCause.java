@@ -2,13 +2,11 @@ package dev.permwatch.poller.health;
 
 import dev.permwatch.poller.PollFailure;
 
-/**
- * What an operator has to look at after a failed poll. Each cause has its own alert action.
- */
+/** Kind of fault behind a failed poll, each with its own alert action. */
 public enum FailureCause {
     /** The token was rejected: HTTP 401 or 403, or an access-denied Cloudflare error code. */
     ACCESS_DENIED,
-    /** Cloudflare answered HTTP 429, or the token is still parked after one. */
+    /** Cloudflare returned HTTP 429, or the token is still parked after one. */
     CLOUDFLARE_RATE_LIMIT,
     /** The poller's own share of the user's request budget is spent. */
     LOCAL_REQUEST_BUDGET,

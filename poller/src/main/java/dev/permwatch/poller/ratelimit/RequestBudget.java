@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The share of one API token's request budget that this poller may spend, and the time until
- * which Cloudflare told it to stop using the token.
+ * The share of one API token's request budget that this poller may spend, and the end of the
+ * wait that Cloudflare requested with an HTTP 429.
  *
  * <p>Cloudflare allows 1,200 requests per 5 minutes per user, shared with the dashboard and every
  * other API client of that user. A budget admits at most {@link #capacity()} requests in any

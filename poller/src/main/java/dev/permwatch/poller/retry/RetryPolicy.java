@@ -37,7 +37,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         if (failedAttempts < 1) {
             throw new IllegalArgumentException("failedAttempts must be at least 1, was " + failedAttempts);
         }
-        // Doubling past 2^30 overflows nothing because the cap applies first.
+        // At most 30 doublings keep the shift within a long for any initial backoff the config allows (1 h).
         final int doublings = Math.min(failedAttempts - 1, 30);
         final long ceilingMillis = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << doublings);
         final double fraction = Math.min(Math.max(random.getAsDouble(), 0.0), 1.0);

@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
 /**
- * Runs the attempts of one poll: asks the token's {@link RequestBudget} before each request, and
- * retries retryable failures ({@link PollFailure#isRetryable()}) with the {@link RetryPolicy}.
+ * Runs the attempts of one poll. Each request takes a slot from the token's {@link RequestBudget},
+ * and the fetcher retries retryable failures ({@link PollFailure#isRetryable()}) with the {@link RetryPolicy}.
  *
  * <p>An HTTP 429 parks the token for its {@code retry-after} (5 minutes without the header). The
  * poll waits and retries only when that park is no longer than the policy's maximum backoff, and

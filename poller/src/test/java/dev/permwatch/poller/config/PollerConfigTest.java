@@ -511,7 +511,7 @@ class PollerConfigTest {
     }
 
     @Test
-    void jdkHostnameSwitchIsIgnoredWhenOffOrPlainHttp() {
+    void hostnameSwitchOffIsAccepted() {
         final URI https = URI.create("https://api.cloudflare.com/client/v4");
 
         assertThatCode(() -> PollerConfig.rejectDisabledHostnameChecks(https, null)).doesNotThrowAnyException();
