@@ -1,11 +1,17 @@
 package dev.permwatch.poller;
 
-import dev.permwatch.avro.Snapshot;
 import dev.permwatch.poller.cloudflare.CloudflareClient;
 import dev.permwatch.poller.config.PollerConfig;
+import dev.permwatch.poller.config.RateLimitSettings;
+import dev.permwatch.poller.config.RetrySettings;
 import dev.permwatch.poller.config.SourceConfig;
-import dev.permwatch.poller.publish.SnapshotPublisher;
+import dev.permwatch.poller.publish.RecordPublisher;
+import dev.permwatch.poller.ratelimit.RequestBudget;
+import dev.permwatch.poller.retry.RetryPolicy;
+import dev.permwatch.poller.retry.RetryingFetcher;
+import dev.permwatch.poller.retry.Sleeper;
 import dev.permwatch.poller.schedule.PollScheduler;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -16,10 +22,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.DoubleSupplier;
 
 /**
- * The poller: polls every configured source on its schedule and writes each accepted list as a
- * snapshot to Kafka.
+ * The poller: polls every configured source on its schedule, writes each accepted list as a
+ * snapshot to Kafka, one poll-status record per poll, and an alert when a source turns unhealthy
+ * or recovers.
  *
  * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} once or more. Several apps can
  * run in one JVM, because each has its own Quartz scheduler.
@@ -32,7 +40,7 @@ public final class PollerApp implements AutoCloseable {
     static final Duration DEFAULT_START_SPREAD = Duration.ofSeconds(2);
 
     private final PollerConfig config;
-    private final SnapshotPublisher publisher;
+    private final RecordPublisher publisher;
     private final PollScheduler scheduler;
     private boolean started;
     private boolean closed;
@@ -44,27 +52,44 @@ public final class PollerApp implements AutoCloseable {
      * @throws org.apache.kafka.common.KafkaException if the producer properties are invalid
      */
     public PollerApp(final PollerConfig config, final PollListener listener) {
-        this(config, listener, SnapshotPublisher.create(config), DEFAULT_START_SPREAD);
+        this(config, listener, RecordPublisher.create(config), DEFAULT_START_SPREAD);
     }
 
     /**
      * Creates a poller that writes with the given producer, for example a {@code MockProducer}.
-     * The producer is closed by {@link #close()}.
+     * Its value serializer must accept snapshots, poll-status records and alerts, as
+     * {@code dev.permwatch.serde.AvroSerializer} does. The producer is closed by {@link #close()}.
      */
-    public PollerApp(final PollerConfig config, final PollListener listener, final Producer<String, Snapshot> producer) {
-        this(config, listener, new SnapshotPublisher(producer, config.snapshotsTopic()), DEFAULT_START_SPREAD);
+    public PollerApp(final PollerConfig config, final PollListener listener,
+                     final Producer<String, SpecificRecord> producer) {
+        this(config, listener, new RecordPublisher(producer, RecordPublisher.Topics.of(config)), DEFAULT_START_SPREAD);
     }
 
-    PollerApp(final PollerConfig config, final PollListener listener, final SnapshotPublisher publisher,
+    PollerApp(final PollerConfig config, final PollListener listener, final RecordPublisher publisher,
               final Duration startSpread) {
+        this(config, listener, publisher, startSpread, Clock.systemUTC(), Sleeper.SYSTEM, Math::random);
+    }
+
+    PollerApp(final PollerConfig config, final PollListener listener, final RecordPublisher publisher,
+              final Duration startSpread, final Clock clock, final Sleeper sleeper, final DoubleSupplier random) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(listener, "listener");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
 
-        final CloudflareClient client = CloudflareClient.fromConfig(config);
+        final CloudflareClient client = new CloudflareClient(config.baseUrl(), config.token(), config.connectTimeout(),
+                config.requestTimeout(), config.maxBodyBytes(), config.pollerHost(), clock);
+        // The configuration has one token, so one budget covers every source that uses it.
+        final RateLimitSettings rateLimit = config.rateLimit();
+        final RequestBudget budget = new RequestBudget(rateLimit.requestsPerWindow(), rateLimit.share(),
+                rateLimit.window(), clock);
+        final RetrySettings retry = config.retry();
+        final RetryingFetcher fetcher = new RetryingFetcher(client, budget,
+                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), sleeper, random);
+
         final List<PollScheduler.Task> tasks = new ArrayList<>();
         for (final SourceConfig source : config.sources()) {
-            final SourcePoller poller = new SourcePoller(source, client, publisher, listener, Clock.systemUTC());
+            final SourcePoller poller = new SourcePoller(source, fetcher, publisher, listener, clock,
+                    config.healthFailureThreshold());
             tasks.add(new PollScheduler.Task(source.name(), source.schedule(), poller::poll));
         }
         try {

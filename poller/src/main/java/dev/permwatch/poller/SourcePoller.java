@@ -1,12 +1,17 @@
 package dev.permwatch.poller;
 
+import dev.permwatch.avro.Alert;
+import dev.permwatch.avro.PollStatus;
 import dev.permwatch.avro.Snapshot;
 import dev.permwatch.poller.PollFailure.Reason;
-import dev.permwatch.poller.cloudflare.CloudflareClient;
 import dev.permwatch.poller.cloudflare.FetchResult;
 import dev.permwatch.poller.config.SourceConfig;
+import dev.permwatch.poller.health.HealthAlerts;
+import dev.permwatch.poller.health.PollStatuses;
+import dev.permwatch.poller.health.SourceHealth;
 import dev.permwatch.poller.publish.PublishException;
-import dev.permwatch.poller.publish.SnapshotPublisher;
+import dev.permwatch.poller.publish.RecordPublisher;
+import dev.permwatch.poller.retry.RetryingFetcher;
 import dev.permwatch.poller.snapshot.SnapshotFactory;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -17,7 +22,11 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Runs one poll of one source: fetch, build the snapshot, write it, report the outcome.
+ * Runs one poll of one source: fetch with retries, build the snapshot, write it, then write the
+ * poll status and any health alert, and report the outcome.
+ *
+ * <p>A failed poll writes no snapshot, so the streams app diffs the next accepted snapshot against
+ * the last accepted one and a fault never reads as removed permission groups.
  *
  * <p>Not safe for concurrent calls of {@link #poll()}; the scheduler runs at most one poll per
  * source at a time.
@@ -27,63 +36,66 @@ final class SourcePoller {
     private static final Logger LOG = LoggerFactory.getLogger(SourcePoller.class);
 
     private final SourceConfig source;
-    private final CloudflareClient client;
-    private final SnapshotPublisher publisher;
+    private final RetryingFetcher fetcher;
+    private final RecordPublisher publisher;
     private final PollListener listener;
     private final Clock clock;
+    private final SourceHealth health;
 
-    /** Polls before this time are skipped after Cloudflare returned HTTP 429. Null when not paused. */
-    private Instant pausedUntil;
-    private int consecutiveFailures;
-
-    SourcePoller(final SourceConfig source, final CloudflareClient client, final SnapshotPublisher publisher,
-                 final PollListener listener, final Clock clock) {
+    SourcePoller(final SourceConfig source, final RetryingFetcher fetcher, final RecordPublisher publisher,
+                 final PollListener listener, final Clock clock, final int failureThreshold) {
         this.source = Objects.requireNonNull(source, "source");
-        this.client = Objects.requireNonNull(client, "client");
+        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.health = new SourceHealth(failureThreshold);
     }
 
-    /** Polls once. Never throws: every failure is logged and reported to the listener. */
+    /**
+     * Polls once. Throws no RuntimeException: every failure is logged, written as poll status and
+     * reported to the listener.
+     */
     void poll() {
-        if (pausedUntil != null && clock.instant().isBefore(pausedUntil)) {
-            LOG.info("source={} poll skipped: Cloudflare rate limit, paused until {}", source.name(), pausedUntil);
-            return;
-        }
-        pausedUntil = null;
-
+        final Instant startedAt = clock.instant();
+        int attempts = 0;
         try {
-            final FetchResult result = client.fetch(source.source());
-            if (result instanceof FetchResult.Failed failed) {
-                fail(failed.failure());
+            final RetryingFetcher.Outcome outcome = fetcher.fetch(source.name(), source.source());
+            attempts = outcome.attempts();
+            if (outcome.result() instanceof FetchResult.Failed failed) {
+                fail(failed.failure(), attempts, startedAt);
                 return;
             }
-            publish((FetchResult.Accepted) result);
+            publish((FetchResult.Accepted) outcome.result(), attempts, startedAt);
         } catch (final RuntimeException e) {
             LOG.error("source={} poll failed with an unexpected error", source.name(), e);
-            fail(PollFailure.of(Reason.UNEXPECTED_ERROR, "Unexpected error: " + e));
+            fail(PollFailure.of(Reason.UNEXPECTED_ERROR, "Unexpected error: " + e), attempts, startedAt);
         }
     }
 
-    private void publish(final FetchResult.Accepted accepted) {
+    private void publish(final FetchResult.Accepted accepted, final int attempts, final Instant startedAt) {
         final Snapshot snapshot = SnapshotFactory.create(source.source(), accepted.receivedAt(), accepted.groups(),
                 accepted.metadata());
         final RecordMetadata written;
         try {
             written = publisher.publish(snapshot);
         } catch (final PublishException e) {
-            fail(PollFailure.of(Reason.PUBLISH_FAILED, e.getMessage()));
+            fail(PollFailure.of(Reason.PUBLISH_FAILED, e.getMessage()), attempts, startedAt);
             return;
         }
 
-        if (consecutiveFailures > 0) {
-            LOG.info("source={} recovered after {} failed polls", source.name(), consecutiveFailures);
-            consecutiveFailures = 0;
-        }
-        LOG.info("source={} groups={} snapshot={} partition={} offset={} latencyMs={}", source.name(),
+        final int failuresBefore = health.consecutiveFailures();
+        final boolean recovered = health.recordSuccess();
+        LOG.info("source={} groups={} snapshot={} partition={} offset={} attempts={} latencyMs={}", source.name(),
                 snapshot.getGroups().size(), snapshot.getSnapshotId(), written.partition(), written.offset(),
-                snapshot.getPoll().getLatencyMillis());
+                attempts, snapshot.getPoll().getLatencyMillis());
+        writeStatus(PollStatuses.accepted(source, snapshot, attempts, elapsedMillis(startedAt), startedAt));
+        if (recovered) {
+            LOG.info("source={} recovered after {} failed polls in a row", source.name(), failuresBefore);
+            writeAlert(HealthAlerts.recovered(source, snapshot.getSnapshotId(), failuresBefore, clock.instant()));
+        } else if (failuresBefore > 0) {
+            LOG.info("source={} polled successfully after {} failed polls", source.name(), failuresBefore);
+        }
         try {
             listener.onSnapshot(source.name(), snapshot);
         } catch (final RuntimeException e) {
@@ -91,16 +103,45 @@ final class SourcePoller {
         }
     }
 
-    private void fail(final PollFailure failure) {
-        consecutiveFailures++;
-        if (failure.reason() == Reason.RATE_LIMITED && failure.retryAfter() != null) {
-            pausedUntil = clock.instant().plus(failure.retryAfter());
+    private void fail(final PollFailure failure, final int attempts, final Instant startedAt) {
+        final boolean turnedUnhealthy = health.recordFailure();
+        final int consecutiveFailures = health.consecutiveFailures();
+        LOG.warn("source={} poll failed ({} in a row, attempts={}): {}", source.name(), consecutiveFailures,
+                attempts, failure.describe());
+        writeStatus(PollStatuses.failed(source, failure, attempts, consecutiveFailures, elapsedMillis(startedAt),
+                startedAt));
+        if (turnedUnhealthy) {
+            final Alert alert = HealthAlerts.unhealthy(source, failure, consecutiveFailures, startedAt);
+            LOG.error("source={} unhealthy after {} failed polls in a row: {}", source.name(), consecutiveFailures,
+                    alert.getAction());
+            writeAlert(alert);
         }
-        LOG.warn("source={} poll failed ({} in a row): {}", source.name(), consecutiveFailures, failure.describe());
         try {
             listener.onFailure(source.name(), failure);
         } catch (final RuntimeException e) {
             LOG.warn("source={} poll listener failed on a failure report", source.name(), e);
         }
+    }
+
+    private void writeStatus(final PollStatus status) {
+        try {
+            publisher.publish(status);
+        } catch (final PublishException e) {
+            // The snapshot, if any, is already written; a lost status record costs only monitoring.
+            LOG.warn("source={} poll status not written: {}", source.name(), e.getMessage());
+        }
+    }
+
+    private void writeAlert(final Alert alert) {
+        try {
+            publisher.publish(alert);
+        } catch (final PublishException e) {
+            LOG.error("source={} alert {} {} not written: {}", source.name(), alert.getKind(), alert.getAlertId(),
+                    e.getMessage());
+        }
+    }
+
+    private long elapsedMillis(final Instant startedAt) {
+        return Math.max(0, clock.millis() - startedAt.toEpochMilli());
     }
 }

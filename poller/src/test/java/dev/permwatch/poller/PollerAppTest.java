@@ -3,12 +3,15 @@ package dev.permwatch.poller;
 import dev.permwatch.avro.Snapshot;
 import dev.permwatch.poller.PollFailure.Reason;
 import dev.permwatch.poller.config.PollerConfig;
-import dev.permwatch.poller.publish.SnapshotPublisher;
-import dev.permwatch.poller.publish.TestSnapshotSerializer;
+import dev.permwatch.avro.PollOutcome;
+import dev.permwatch.avro.PollStatus;
+import dev.permwatch.poller.publish.RecordPublisher;
+import dev.permwatch.poller.publish.TestRecordSerializer;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -86,12 +89,19 @@ class PollerAppTest {
         props.setProperty("permwatch.source.main.account.id", ACCOUNT);
         props.setProperty("permwatch.source.main.cron", "0 0 0 1 1 ? 2099");
         props.setProperty("permwatch.topic.snapshots", "test.snapshots");
+        props.setProperty("permwatch.topic.poll-status", "test.poll-status");
+        props.setProperty("permwatch.topic.alerts", "test.alerts");
         props.setProperty("bootstrap.servers", "127.0.0.1:9092");
         return PollerConfig.fromProperties(props, Map.of("CLOUDFLARE_API_TOKEN", TOKEN));
     }
 
-    private static MockProducer<String, Snapshot> producer() {
-        return new MockProducer<>(true, null, new StringSerializer(), new TestSnapshotSerializer());
+    private static MockProducer<String, SpecificRecord> producer() {
+        return new MockProducer<>(true, null, new StringSerializer(), new TestRecordSerializer());
+    }
+
+    private static List<ProducerRecord<String, SpecificRecord>> records(
+            final MockProducer<String, SpecificRecord> producer, final String topic) {
+        return producer.history().stream().filter(record -> record.topic().equals(topic)).toList();
     }
 
     private void serve(final String userBody, final String accountBody) {
@@ -107,22 +117,23 @@ class PollerAppTest {
     @Test
     void bothSourcesWriteSnapshots() {
         serve(USER_LIST, ACCOUNT_LIST);
-        final MockProducer<String, Snapshot> producer = producer();
+        final MockProducer<String, SpecificRecord> producer = producer();
         final PollerConfig config = config();
 
         try (PollerApp app = new PollerApp(config, listener,
-                new SnapshotPublisher(producer, config.snapshotsTopic()), Duration.ofMillis(100))) {
+                new RecordPublisher(producer, RecordPublisher.Topics.of(config)), Duration.ofMillis(100))) {
             app.start();
             await().atMost(GENEROUS).until(() -> snapshots.size() == 2);
         }
 
         assertThat(failures).isEmpty();
         assertThat(snapshotSources).containsExactlyInAnyOrder("user", "main");
-        assertThat(producer.history()).extracting(ProducerRecord::topic).containsOnly("test.snapshots");
-        assertThat(producer.history()).extracting(ProducerRecord::key)
-                .containsExactlyInAnyOrder("user", "account:" + ACCOUNT);
-        for (final ProducerRecord<String, Snapshot> record : producer.history()) {
-            final Snapshot snapshot = record.value();
+        final List<ProducerRecord<String, SpecificRecord>> written = records(producer, "test.snapshots");
+        assertThat(written).extracting(ProducerRecord::key).containsExactlyInAnyOrder("user", "account:" + ACCOUNT);
+        assertThat(records(producer, "test.poll-status")).extracting(record -> ((PollStatus) record.value()).getOutcome())
+                .containsExactly(PollOutcome.ACCEPTED, PollOutcome.ACCEPTED);
+        for (final ProducerRecord<String, SpecificRecord> record : written) {
+            final Snapshot snapshot = (Snapshot) record.value();
             final int expectedGroups = record.key().equals("user") ? 2 : 1;
             assertThat(snapshot.getGroups()).hasSize(expectedGroups);
             assertThat(snapshot.getPoll().getHttpStatus()).isEqualTo(200);
@@ -135,16 +146,18 @@ class PollerAppTest {
     @Test
     void rejectedListIsReportedNotWritten() {
         serve(UNAUTHORIZED, UNAUTHORIZED);
-        final MockProducer<String, Snapshot> producer = producer();
+        final MockProducer<String, SpecificRecord> producer = producer();
         final PollerConfig config = config();
 
         try (PollerApp app = new PollerApp(config, listener,
-                new SnapshotPublisher(producer, config.snapshotsTopic()), Duration.ofMillis(100))) {
+                new RecordPublisher(producer, RecordPublisher.Topics.of(config)), Duration.ofMillis(100))) {
             app.start();
             await().atMost(GENEROUS).until(() -> failures.size() == 2);
         }
 
-        assertThat(producer.history()).isEmpty();
+        assertThat(records(producer, "test.snapshots")).isEmpty();
+        assertThat(records(producer, "test.poll-status")).extracting(record -> ((PollStatus) record.value()).getOutcome())
+                .containsExactly(PollOutcome.FAILED, PollOutcome.FAILED);
         assertThat(snapshots).isEmpty();
         assertThat(failures).extracting(PollFailure::reason).containsOnly(Reason.API_ERROR);
         assertThat(failures.get(0).cloudflareErrors()).extracting(error -> error.code()).containsExactly(9109);
@@ -154,12 +167,12 @@ class PollerAppTest {
     @Test
     void failedSendIsReported() {
         serve(USER_LIST, ACCOUNT_LIST);
-        final MockProducer<String, Snapshot> producer = producer();
+        final MockProducer<String, SpecificRecord> producer = producer();
         producer.sendException = new KafkaException("Broker unavailable");
         final PollerConfig config = config();
 
         try (PollerApp app = new PollerApp(config, listener,
-                new SnapshotPublisher(producer, config.snapshotsTopic()), Duration.ofMillis(100))) {
+                new RecordPublisher(producer, RecordPublisher.Topics.of(config)), Duration.ofMillis(100))) {
             app.start();
             await().atMost(GENEROUS).until(() -> failures.size() == 2);
         }
@@ -172,21 +185,22 @@ class PollerAppTest {
     @Test
     void publicConstructorUsesGivenProducer() {
         serve(USER_LIST, ACCOUNT_LIST);
-        final MockProducer<String, Snapshot> producer = producer();
+        final MockProducer<String, SpecificRecord> producer = producer();
 
         try (PollerApp app = new PollerApp(config(), listener, producer)) {
             app.start();
             await().atMost(GENEROUS).until(() -> snapshots.size() == 2);
         }
 
-        assertThat(producer.history()).hasSize(2);
+        assertThat(records(producer, "test.snapshots")).hasSize(2);
+        assertThat(records(producer, "test.poll-status")).hasSize(2);
         assertThat(producer.closed()).isTrue();
     }
 
     @Test
     void closeIsIdempotent() {
         serve(USER_LIST, ACCOUNT_LIST);
-        final MockProducer<String, Snapshot> producer = producer();
+        final MockProducer<String, SpecificRecord> producer = producer();
         final PollerApp app = new PollerApp(config(), PollListener.NONE, producer);
 
         app.start();

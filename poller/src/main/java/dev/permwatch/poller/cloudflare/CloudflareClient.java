@@ -8,6 +8,7 @@ import dev.permwatch.poller.PollFailure;
 import dev.permwatch.poller.PollFailure.Reason;
 import dev.permwatch.poller.config.PollerConfig;
 import dev.permwatch.poller.config.Token;
+import dev.permwatch.poller.ratelimit.RateLimitHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +42,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Fetches the API-token permission-group list of one source from the Cloudflare API.
  *
  * <p>{@link #fetch(Source)} never throws for HTTP-level problems: timeouts, connection and TLS
- * errors, bad statuses and invalid bodies all become a {@link FetchResult.Failed}. It does not
- * retry, because the next scheduled poll is the retry. Redirects are not followed, so the token is
- * sent only to the configured host. TLS certificates are always checked by the JDK defaults.
+ * errors, bad statuses and invalid bodies all become a {@link FetchResult.Failed}. It makes one
+ * request per call; {@link dev.permwatch.poller.retry.RetryingFetcher} decides about retries.
+ * Redirects are not followed, so the token is sent only to the configured host. TLS certificates
+ * and host names are always checked by the JDK defaults, and no setting turns that off.
  *
  * <p>Instances are thread-safe and meant to be shared by all sources.
  */
@@ -55,7 +57,7 @@ public final class CloudflareClient {
     private static final String JSON_MEDIA_TYPE = "application/json";
 
     /** Cloudflare refuses every call for 5 minutes once the user's rate limit is exceeded. */
-    static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofMinutes(5);
 
     private final URI baseUrl;
     private final Token token;
@@ -126,12 +128,29 @@ public final class CloudflareClient {
         try {
             response = send(request);
         } catch (final RequestFailedException e) {
-            LOG.debug("GET {} failed: {}", url, e.failure.message());
-            return new FetchResult.Failed(e.failure);
+            final PollFailure failure = redacted(e.failure);
+            LOG.debug("GET {} failed: {}", url, failure.message());
+            return new FetchResult.Failed(failure);
         }
         final long latencyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         final Instant receivedAt = clock.instant();
-        return evaluate(url, response, latencyMillis, receivedAt);
+        final FetchResult result = evaluate(url, response, latencyMillis, receivedAt);
+        if (result instanceof FetchResult.Failed failed) {
+            return new FetchResult.Failed(redacted(failed.failure()));
+        }
+        return result;
+    }
+
+    /**
+     * Removes the token from the text of a failure. Messages quote response bodies, headers and
+     * transport errors, and a proxy or a faulty server may echo the Authorization header there.
+     */
+    private PollFailure redacted(final PollFailure failure) {
+        final List<CloudflareError> errors = failure.cloudflareErrors().stream()
+                .map(error -> new CloudflareError(error.code(), error.message() == null ? null : token.redact(error.message())))
+                .toList();
+        return new PollFailure(failure.reason(), token.redact(failure.message()), failure.httpStatus(), errors,
+                failure.retryAfter(), failure.localLimit());
     }
 
     private HttpResponse<byte[]> send(final HttpRequest request) throws RequestFailedException {
@@ -238,6 +257,9 @@ public final class CloudflareClient {
         final List<CloudflareError> errors = parser.cloudflareErrors(body);
         if (status == 429) {
             final Duration retryAfter = retryAfter(headers).orElse(DEFAULT_RATE_LIMIT_PAUSE);
+            LOG.warn("HTTP 429 from {}: retryAfterSeconds={} cloudflareErrors={} rateLimitHeaders=[{}]", url,
+                    retryAfter.toSeconds(), token.redact(errors.toString()),
+                    token.redact(RateLimitHeaders.from(headers).toString()));
             return new FetchResult.Failed(new PollFailure(Reason.RATE_LIMITED, "Cloudflare rate limit exceeded for "
                     + url + "; polls pause for " + retryAfter.toSeconds() + "s", status, errors, retryAfter));
         }
@@ -265,7 +287,7 @@ public final class CloudflareClient {
                 final Duration wait = Duration.between(clock.instant(), until);
                 return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
             } catch (final DateTimeParseException notDate) {
-                LOG.debug("Ignoring unparseable retry-after header '{}'", value);
+                LOG.debug("Ignoring unparseable retry-after header '{}'", token.redact(value));
                 return Optional.empty();
             }
         }

@@ -45,6 +45,31 @@ import java.util.TreeSet;
  *     ({@code 0 0/15 * * * ?}); fires at least 10s apart. The first poll runs at start.</td></tr>
  * <tr><td>{@code permwatch.topic.snapshots}</td><td>{@code permwatch.snapshots}</td>
  *     <td>Topic the snapshots are written to.</td></tr>
+ * <tr><td>{@code permwatch.topic.poll-status}</td><td>{@code permwatch.poll-status}</td>
+ *     <td>Topic that gets one {@code PollStatus} record per poll, accepted or failed.</td></tr>
+ * <tr><td>{@code permwatch.topic.alerts}</td><td>{@code permwatch.alerts}</td>
+ *     <td>Topic for {@code SOURCE_UNHEALTHY} and {@code SOURCE_RECOVERED} alerts.</td></tr>
+ * <tr><td>{@code permwatch.retry.max.attempts}</td><td>4</td>
+ *     <td>HTTP requests per poll, the first included, from 1 to 10. Only HTTP 5xx, HTTP 429,
+ *     timeouts and broken connections are retried.</td></tr>
+ * <tr><td>{@code permwatch.retry.initial.backoff.ms}</td><td>1000</td>
+ *     <td>Upper bound of the random wait before the first retry, in milliseconds; it doubles
+ *     with each further retry.</td></tr>
+ * <tr><td>{@code permwatch.retry.max.backoff.ms}</td><td>30000</td>
+ *     <td>Upper bound of any wait between attempts, in milliseconds; at least the initial
+ *     backoff. An HTTP 429 whose {@code retry-after} is longer ends the poll.</td></tr>
+ * <tr><td>{@code permwatch.rate.limit.requests.per.window}</td><td>1200</td>
+ *     <td>Requests Cloudflare allows the token's user per window, shared with all its other
+ *     clients.</td></tr>
+ * <tr><td>{@code permwatch.rate.limit.window.seconds}</td><td>300</td>
+ *     <td>Length of the sliding rate-limit window, in seconds.</td></tr>
+ * <tr><td>{@code permwatch.rate.limit.share}</td><td>0.1</td>
+ *     <td>Fraction of the user's requests per window that this poller may send, above 0 and at
+ *     most 1. A request over it is not sent and the poll fails with reason
+ *     {@code RATE_LIMITED}.</td></tr>
+ * <tr><td>{@code permwatch.health.failure.threshold}</td><td>3</td>
+ *     <td>Failed polls in a row after which a source is unhealthy and one
+ *     {@code SOURCE_UNHEALTHY} alert is written, from 1 to 1000.</td></tr>
  * <tr><td>{@code permwatch.http.connect.timeout.ms}</td><td>10000</td>
  *     <td>TCP and TLS connect timeout, in milliseconds.</td></tr>
  * <tr><td>{@code permwatch.http.request.timeout.ms}</td><td>30000</td>
@@ -61,6 +86,9 @@ import java.util.TreeSet;
  * </table>
  *
  * <p>Any other key starting with {@code permwatch.} is rejected, so a typo cannot pass silently.
+ * No key turns off TLS certificate or host-name checks, and the JDK's own switch for host-name
+ * checks, the system property {@code jdk.internal.httpclient.disableHostnameVerification}, is
+ * rejected for an https base URL.
  */
 public final class PollerConfig {
 
@@ -72,10 +100,35 @@ public final class PollerConfig {
     public static final String HTTP_CONNECT_TIMEOUT_MS = "permwatch.http.connect.timeout.ms";
     public static final String HTTP_REQUEST_TIMEOUT_MS = "permwatch.http.request.timeout.ms";
     public static final String HTTP_MAX_BODY_BYTES = "permwatch.http.max.body.bytes";
+    public static final String TOPIC_POLL_STATUS = "permwatch.topic.poll-status";
+    public static final String TOPIC_ALERTS = "permwatch.topic.alerts";
+    public static final String RETRY_MAX_ATTEMPTS = "permwatch.retry.max.attempts";
+    public static final String RETRY_INITIAL_BACKOFF_MS = "permwatch.retry.initial.backoff.ms";
+    public static final String RETRY_MAX_BACKOFF_MS = "permwatch.retry.max.backoff.ms";
+    public static final String RATE_LIMIT_REQUESTS_PER_WINDOW = "permwatch.rate.limit.requests.per.window";
+    public static final String RATE_LIMIT_WINDOW_SECONDS = "permwatch.rate.limit.window.seconds";
+    public static final String RATE_LIMIT_SHARE = "permwatch.rate.limit.share";
+    public static final String HEALTH_FAILURE_THRESHOLD = "permwatch.health.failure.threshold";
+
+    /** The JDK HTTP client skips host-name checks when this system property is set. */
+    static final String JDK_DISABLE_HOSTNAME_VERIFICATION = "jdk.internal.httpclient.disableHostnameVerification";
 
     public static final String DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
     public static final String DEFAULT_TOKEN_ENV = "CLOUDFLARE_API_TOKEN";
     public static final String DEFAULT_TOPIC_SNAPSHOTS = "permwatch.snapshots";
+    public static final String DEFAULT_TOPIC_POLL_STATUS = "permwatch.poll-status";
+    public static final String DEFAULT_TOPIC_ALERTS = "permwatch.alerts";
+    public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 4;
+    public static final long DEFAULT_RETRY_INITIAL_BACKOFF_MS = 1_000;
+    public static final long DEFAULT_RETRY_MAX_BACKOFF_MS = 30_000;
+    public static final int DEFAULT_RATE_LIMIT_REQUESTS_PER_WINDOW = 1200;
+    public static final long DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 300;
+    public static final double DEFAULT_RATE_LIMIT_SHARE = 0.1;
+    public static final int DEFAULT_HEALTH_FAILURE_THRESHOLD = 3;
+
+    /** More attempts would hold a source's scheduler thread for many minutes. */
+    private static final int MAX_RETRY_ATTEMPTS = 10;
+    private static final long MAX_BACKOFF_MS = 3_600_000;
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
     public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
@@ -86,7 +139,9 @@ public final class PollerConfig {
     private static final String PERMWATCH_PREFIX = "permwatch.";
 
     private static final Set<String> GLOBAL_KEYS = Set.of(BASE_URL, TOKEN_ENV, TOKEN_FILE, SOURCES,
-            TOPIC_SNAPSHOTS, HTTP_CONNECT_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_MAX_BODY_BYTES);
+            TOPIC_SNAPSHOTS, TOPIC_POLL_STATUS, TOPIC_ALERTS, HTTP_CONNECT_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS,
+            HTTP_MAX_BODY_BYTES, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF_MS, RETRY_MAX_BACKOFF_MS,
+            RATE_LIMIT_REQUESTS_PER_WINDOW, RATE_LIMIT_WINDOW_SECONDS, RATE_LIMIT_SHARE, HEALTH_FAILURE_THRESHOLD);
 
     private static final Logger LOG = LoggerFactory.getLogger(PollerConfig.class);
 
@@ -94,6 +149,11 @@ public final class PollerConfig {
     private final Token token;
     private final List<SourceConfig> sources;
     private final String snapshotsTopic;
+    private final String pollStatusTopic;
+    private final String alertsTopic;
+    private final RetrySettings retry;
+    private final RateLimitSettings rateLimit;
+    private final int healthFailureThreshold;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final long maxBodyBytes;
@@ -105,6 +165,11 @@ public final class PollerConfig {
         this.token = builder.token;
         this.sources = builder.sources;
         this.snapshotsTopic = builder.snapshotsTopic;
+        this.pollStatusTopic = builder.pollStatusTopic;
+        this.alertsTopic = builder.alertsTopic;
+        this.retry = builder.retry;
+        this.rateLimit = builder.rateLimit;
+        this.healthFailureThreshold = builder.healthFailureThreshold;
         this.connectTimeout = builder.connectTimeout;
         this.requestTimeout = builder.requestTimeout;
         this.maxBodyBytes = builder.maxBodyBytes;
@@ -140,7 +205,14 @@ public final class PollerConfig {
         final Builder builder = new Builder();
         builder.baseUrl = BaseUrls.parse(BASE_URL, permwatchEntries.getOrDefault(BASE_URL, DEFAULT_BASE_URL));
         builder.sources = SourceParser.parseSources(sourceNames, permwatchEntries);
-        builder.snapshotsTopic = parseTopic(permwatchEntries.getOrDefault(TOPIC_SNAPSHOTS, DEFAULT_TOPIC_SNAPSHOTS));
+        rejectDisabledHostnameChecks(builder.baseUrl, System.getProperty(JDK_DISABLE_HOSTNAME_VERIFICATION));
+        builder.snapshotsTopic = parseTopic(permwatchEntries, TOPIC_SNAPSHOTS, DEFAULT_TOPIC_SNAPSHOTS);
+        builder.pollStatusTopic = parseTopic(permwatchEntries, TOPIC_POLL_STATUS, DEFAULT_TOPIC_POLL_STATUS);
+        builder.alertsTopic = parseTopic(permwatchEntries, TOPIC_ALERTS, DEFAULT_TOPIC_ALERTS);
+        builder.retry = parseRetry(permwatchEntries);
+        builder.rateLimit = parseRateLimit(permwatchEntries);
+        builder.healthFailureThreshold = (int) parsePositiveLong(permwatchEntries, HEALTH_FAILURE_THRESHOLD,
+                DEFAULT_HEALTH_FAILURE_THRESHOLD, 1000);
         builder.connectTimeout = Duration.ofMillis(parsePositiveLong(permwatchEntries, HTTP_CONNECT_TIMEOUT_MS,
                 DEFAULT_CONNECT_TIMEOUT_MS, Long.MAX_VALUE));
         builder.requestTimeout = Duration.ofMillis(parsePositiveLong(permwatchEntries, HTTP_REQUEST_TIMEOUT_MS,
@@ -181,12 +253,61 @@ public final class PollerConfig {
         }
     }
 
-    private static String parseTopic(final String topic) {
+    private static String parseTopic(final Map<String, String> entries, final String key, final String defaultTopic) {
+        final String topic = entries.getOrDefault(key, defaultTopic);
         if (!topic.matches("[A-Za-z0-9._-]{1,249}")) {
-            throw new PollerConfigException(TOPIC_SNAPSHOTS, "Invalid value '" + topic + "' for "
-                    + TOPIC_SNAPSHOTS + ": a Kafka topic name is 1 to 249 letters, digits, '.', '_' or '-'");
+            throw new PollerConfigException(key, "Invalid value '" + topic + "' for "
+                    + key + ": a Kafka topic name is 1 to 249 letters, digits, '.', '_' or '-'");
         }
         return topic;
+    }
+
+    static void rejectDisabledHostnameChecks(final URI baseUrl, final String propertyValue) {
+        if (propertyValue == null || propertyValue.equalsIgnoreCase("false")) {
+            return;
+        }
+        if ("https".equalsIgnoreCase(baseUrl.getScheme())) {
+            throw new PollerConfigException(JDK_DISABLE_HOSTNAME_VERIFICATION, "The JVM runs with -D"
+                    + JDK_DISABLE_HOSTNAME_VERIFICATION + ", which would send the API token to a server"
+                    + " whose certificate does not name " + baseUrl.getHost() + ": remove the system property");
+        }
+    }
+
+    private static RetrySettings parseRetry(final Map<String, String> entries) {
+        final int maxAttempts = (int) parsePositiveLong(entries, RETRY_MAX_ATTEMPTS, DEFAULT_RETRY_MAX_ATTEMPTS,
+                MAX_RETRY_ATTEMPTS);
+        final long initialMillis = parsePositiveLong(entries, RETRY_INITIAL_BACKOFF_MS,
+                DEFAULT_RETRY_INITIAL_BACKOFF_MS, MAX_BACKOFF_MS);
+        final long maxMillis = parsePositiveLong(entries, RETRY_MAX_BACKOFF_MS,
+                Math.max(DEFAULT_RETRY_MAX_BACKOFF_MS, initialMillis), MAX_BACKOFF_MS);
+        if (maxMillis < initialMillis) {
+            throw new PollerConfigException(RETRY_MAX_BACKOFF_MS, "Invalid value '" + maxMillis + "' for "
+                    + RETRY_MAX_BACKOFF_MS + ": it must be at least " + RETRY_INITIAL_BACKOFF_MS + " ("
+                    + initialMillis + "); raise it or lower the initial backoff");
+        }
+        return new RetrySettings(maxAttempts, Duration.ofMillis(initialMillis), Duration.ofMillis(maxMillis));
+    }
+
+    private static RateLimitSettings parseRateLimit(final Map<String, String> entries) {
+        final int requestsPerWindow = (int) parsePositiveLong(entries, RATE_LIMIT_REQUESTS_PER_WINDOW,
+                DEFAULT_RATE_LIMIT_REQUESTS_PER_WINDOW, 1_000_000);
+        final long windowSeconds = parsePositiveLong(entries, RATE_LIMIT_WINDOW_SECONDS,
+                DEFAULT_RATE_LIMIT_WINDOW_SECONDS, 86_400);
+        final String shareText = entries.get(RATE_LIMIT_SHARE);
+        double share = DEFAULT_RATE_LIMIT_SHARE;
+        if (shareText != null) {
+            try {
+                share = Double.parseDouble(shareText);
+            } catch (final NumberFormatException e) {
+                share = Double.NaN;
+            }
+            if (!(share > 0.0 && share <= 1.0)) {
+                throw new PollerConfigException(RATE_LIMIT_SHARE, "Invalid value '" + shareText + "' for "
+                        + RATE_LIMIT_SHARE + ": expected a fraction above 0 and at most 1, for example "
+                        + DEFAULT_RATE_LIMIT_SHARE + " for a tenth of the user's requests");
+            }
+        }
+        return new RateLimitSettings(requestsPerWindow, Duration.ofSeconds(windowSeconds), share);
     }
 
     private static long parsePositiveLong(final Map<String, String> entries, final String key,
@@ -245,6 +366,27 @@ public final class PollerConfig {
         return snapshotsTopic;
     }
 
+    public String pollStatusTopic() {
+        return pollStatusTopic;
+    }
+
+    public String alertsTopic() {
+        return alertsTopic;
+    }
+
+    public RetrySettings retry() {
+        return retry;
+    }
+
+    public RateLimitSettings rateLimit() {
+        return rateLimit;
+    }
+
+    /** Returns the number of failed polls in a row that makes a source unhealthy. */
+    public int healthFailureThreshold() {
+        return healthFailureThreshold;
+    }
+
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -281,8 +423,10 @@ public final class PollerConfig {
             sourceDescriptions.add(source.name() + "=" + source.sourceKey() + " " + source.schedule().describe());
         }
         return "PollerConfig{baseUrl=" + baseUrl + ", sources=" + sourceDescriptions
-                + ", topic=" + snapshotsTopic + ", connectTimeout=" + connectTimeout
-                + ", requestTimeout=" + requestTimeout + ", maxBodyBytes=" + maxBodyBytes + "}";
+                + ", topics=[" + snapshotsTopic + ", " + pollStatusTopic + ", " + alertsTopic + "]"
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
+                + ", maxBodyBytes=" + maxBodyBytes + ", " + retry + ", " + rateLimit
+                + ", healthFailureThreshold=" + healthFailureThreshold + "}";
     }
 
     private static final class Builder {
@@ -290,6 +434,11 @@ public final class PollerConfig {
         private Token token;
         private List<SourceConfig> sources;
         private String snapshotsTopic;
+        private String pollStatusTopic;
+        private String alertsTopic;
+        private RetrySettings retry;
+        private RateLimitSettings rateLimit;
+        private int healthFailureThreshold;
         private Duration connectTimeout;
         private Duration requestTimeout;
         private long maxBodyBytes;

@@ -46,6 +46,11 @@ public final class Token {
         return value;
     }
 
+    /** Returns {@code text} with every occurrence of the token replaced by {@code ****}. */
+    public String redact(final String text) {
+        return text.replace(value, MASK);
+    }
+
     @Override
     public String toString() {
         return MASK;

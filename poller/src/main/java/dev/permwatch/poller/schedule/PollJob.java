@@ -4,6 +4,9 @@ import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The Quartz job of one source. {@link DisallowConcurrentExecution} makes Quartz hold a fire
  * while the previous poll of the same source still runs, so one source is never polled twice at once.
@@ -11,14 +14,31 @@ import org.quartz.JobExecutionContext;
 @DisallowConcurrentExecution
 final class PollJob implements Job {
 
-    private final Runnable poll;
+    /** Trigger data key: milliseconds to wait before polling, to spread sources apart. */
+    static final String DELAY_MILLIS = "permwatch.delayMillis";
 
-    PollJob(final Runnable poll) {
+    private final Runnable poll;
+    private final CountDownLatch closing;
+
+    PollJob(final Runnable poll, final CountDownLatch closing) {
         this.poll = poll;
+        this.closing = closing;
     }
 
     @Override
     public void execute(final JobExecutionContext context) {
+        final long delayMillis = context.getMergedJobDataMap().containsKey(DELAY_MILLIS)
+                ? context.getMergedJobDataMap().getLong(DELAY_MILLIS) : 0;
+        if (delayMillis > 0) {
+            try {
+                if (closing.await(delayMillis, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         poll.run();
     }
 }

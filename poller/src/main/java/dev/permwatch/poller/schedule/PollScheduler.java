@@ -28,13 +28,16 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TimeZone;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs one Quartz job per source in its own in-memory scheduler.
  *
  * <p>Each source polls first right at start, the n-th source {@code n * startSpread} later, so
- * several sources do not hit the API in the same second. A fire missed while the previous poll of
+ * several sources do not hit the API in the same second. Cron fires of the n-th source are
+ * delayed by the same {@code n * startSpread}, because sources with the same or overlapping
+ * expressions would otherwise fire together. A fire missed while the previous poll of
  * the source was still running, or while the process was paused, runs once as soon as possible
  * and never as a burst of catch-up polls.
  */
@@ -69,6 +72,8 @@ public final class PollScheduler implements AutoCloseable {
     private final List<Task> tasks;
     private final Duration startSpread;
     private final Scheduler scheduler;
+    /** Released by {@link #close()}, so a fire that waits for its spread delay ends at once. */
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     /**
      * Creates the scheduler without starting it.
@@ -84,7 +89,7 @@ public final class PollScheduler implements AutoCloseable {
         this.tasks = List.copyOf(tasks);
         this.startSpread = Objects.requireNonNull(startSpread, "startSpread");
         // Checked before Quartz starts its worker threads, which would otherwise be left running.
-        final JobFactory jobFactory = jobFactory(this.tasks);
+        final JobFactory jobFactory = jobFactory(this.tasks, closing);
         final String name = "permwatch-poller-" + INSTANCES.incrementAndGet();
         try {
             this.scheduler = new StdSchedulerFactory(quartzProperties(name, tasks.size())).getScheduler();
@@ -107,14 +112,14 @@ public final class PollScheduler implements AutoCloseable {
         return props;
     }
 
-    private static JobFactory jobFactory(final List<Task> tasks) {
+    private static JobFactory jobFactory(final List<Task> tasks, final CountDownLatch closing) {
         final Map<String, Runnable> pollsByName = new HashMap<>();
         for (final Task task : tasks) {
             if (pollsByName.put(task.name(), task.poll()) != null) {
                 throw new IllegalArgumentException("Source name '" + task.name() + "' is scheduled twice");
             }
         }
-        return (bundle, scheduler) -> new PollJob(pollsByName.get(bundle.getJobDetail().getKey().getName()));
+        return (bundle, scheduler) -> new PollJob(pollsByName.get(bundle.getJobDetail().getKey().getName()), closing);
     }
 
     /**
@@ -131,7 +136,7 @@ public final class PollScheduler implements AutoCloseable {
                 final JobDetail job = JobBuilder.newJob(PollJob.class)
                         .withIdentity(JobKey.jobKey(task.name(), JOB_GROUP))
                         .build();
-                scheduler.scheduleJob(job, triggers(task, firstPoll), false);
+                scheduler.scheduleJob(job, triggers(task, firstPoll, startSpread.multipliedBy(i)), false);
                 LOG.info("Scheduled source={} {} first poll at {}", task.name(), task.schedule().describe(), firstPoll);
             }
             scheduler.start();
@@ -140,7 +145,7 @@ public final class PollScheduler implements AutoCloseable {
         }
     }
 
-    private static Set<Trigger> triggers(final Task task, final Instant firstPoll) {
+    private static Set<Trigger> triggers(final Task task, final Instant firstPoll, final Duration cronDelay) {
         final Set<Trigger> triggers = new LinkedHashSet<>();
         if (task.schedule() instanceof PollSchedule.Interval interval) {
             triggers.add(TriggerBuilder.newTrigger()
@@ -162,6 +167,7 @@ public final class PollScheduler implements AutoCloseable {
                 .build());
         triggers.add(TriggerBuilder.newTrigger()
                 .withIdentity(task.name() + "-cron", JOB_GROUP)
+                .usingJobData(PollJob.DELAY_MILLIS, cronDelay.toMillis())
                 .withSchedule(CronScheduleBuilder.cronSchedule(cron.expression())
                         .inTimeZone(TimeZone.getTimeZone("UTC"))
                         .withMisfireHandlingInstructionFireAndProceed())
@@ -181,6 +187,7 @@ public final class PollScheduler implements AutoCloseable {
     /** Stops scheduling and waits for running polls to finish. Safe to call more than once. */
     @Override
     public void close() {
+        closing.countDown();
         try {
             if (!scheduler.isShutdown()) {
                 scheduler.shutdown(true);

@@ -10,12 +10,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class PollerConfigTest {
 
@@ -424,5 +427,104 @@ class PollerConfigTest {
     @Test
     void invalidTopicIsRejected() {
         assertThat(rejected(with("permwatch.topic.snapshots", "snap shots")).key()).isEqualTo("permwatch.topic.snapshots");
+    }
+
+    @Test
+    void faultToleranceDefaults() {
+        final PollerConfig config = PollerConfig.fromProperties(minimal(), ENV);
+
+        assertThat(config.pollStatusTopic()).isEqualTo("permwatch.poll-status");
+        assertThat(config.alertsTopic()).isEqualTo("permwatch.alerts");
+        assertThat(config.retry()).isEqualTo(new RetrySettings(4, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        assertThat(config.rateLimit()).isEqualTo(new RateLimitSettings(1200, Duration.ofMinutes(5), 0.1));
+        assertThat(config.healthFailureThreshold()).isEqualTo(3);
+    }
+
+    @Test
+    void faultToleranceKeysAreRead() {
+        final PollerConfig config = PollerConfig.fromProperties(with(
+                "permwatch.topic.poll-status", "team.poll-status",
+                "permwatch.topic.alerts", "team.alerts",
+                "permwatch.retry.max.attempts", "2",
+                "permwatch.retry.initial.backoff.ms", "250",
+                "permwatch.retry.max.backoff.ms", "5000",
+                "permwatch.rate.limit.requests.per.window", "600",
+                "permwatch.rate.limit.window.seconds", "60",
+                "permwatch.rate.limit.share", "0.25",
+                "permwatch.health.failure.threshold", "5"), ENV);
+
+        assertThat(config.pollStatusTopic()).isEqualTo("team.poll-status");
+        assertThat(config.alertsTopic()).isEqualTo("team.alerts");
+        assertThat(config.retry()).isEqualTo(new RetrySettings(2, Duration.ofMillis(250), Duration.ofSeconds(5)));
+        assertThat(config.rateLimit()).isEqualTo(new RateLimitSettings(600, Duration.ofSeconds(60), 0.25));
+        assertThat(config.healthFailureThreshold()).isEqualTo(5);
+    }
+
+    @Test
+    void initialBackoffAboveDefaultMaxRaisesMax() {
+        final PollerConfig config = PollerConfig.fromProperties(with("permwatch.retry.initial.backoff.ms", "60000"), ENV);
+
+        assertThat(config.retry().maxBackoff()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"permwatch.retry.max.attempts,0", "permwatch.retry.max.attempts,11", "permwatch.retry.max.attempts,two",
+            "permwatch.retry.initial.backoff.ms,0", "permwatch.retry.max.backoff.ms,-1",
+            "permwatch.rate.limit.requests.per.window,0", "permwatch.rate.limit.window.seconds,86401",
+            "permwatch.rate.limit.share,0", "permwatch.rate.limit.share,1.5", "permwatch.rate.limit.share,10%",
+            "permwatch.rate.limit.share,NaN", "permwatch.health.failure.threshold,0",
+            "permwatch.topic.alerts,bad topic", "permwatch.topic.poll-status,a/b"})
+    void invalidFaultToleranceValueIsRejected(final String key, final String value) {
+        final PollerConfigException error = rejected(with(key, value));
+
+        assertThat(error.key()).isEqualTo(key);
+        assertThat(error.getMessage()).contains("'" + value + "'").contains(key);
+    }
+
+    @Test
+    void maxBackoffBelowInitialIsRejected() {
+        final PollerConfigException error = rejected(with("permwatch.retry.initial.backoff.ms", "5000",
+                "permwatch.retry.max.backoff.ms", "1000"));
+
+        assertThat(error.key()).isEqualTo("permwatch.retry.max.backoff.ms");
+        assertThat(error.getMessage()).contains("at least permwatch.retry.initial.backoff.ms (5000)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"permwatch.http.tls.verify", "permwatch.http.insecure", "permwatch.cloudflare.tls.insecure",
+            "permwatch.http.trust.all", "permwatch.ssl.verify"})
+    void noKeyDisablesCertificateChecks(final String key) {
+        final PollerConfigException error = rejected(with(key, "false"));
+
+        assertThat(error.key()).isEqualTo(key);
+        assertThat(error.getMessage()).contains("Unknown key " + key);
+    }
+
+    @Test
+    void jdkHostnameSwitchIsRejectedForHttps() {
+        final PollerConfigException error = catchThrowableOfType(PollerConfigException.class,
+                () -> PollerConfig.rejectDisabledHostnameChecks(URI.create("https://api.cloudflare.com/client/v4"), "true"));
+
+        assertThat(error).isNotNull();
+        assertThat(error.key()).isEqualTo("jdk.internal.httpclient.disableHostnameVerification");
+        assertThat(error.getMessage()).contains("api.cloudflare.com").contains("remove the system property");
+    }
+
+    @Test
+    void hostnameSwitchOffIsAccepted() {
+        final URI https = URI.create("https://api.cloudflare.com/client/v4");
+
+        assertThatCode(() -> PollerConfig.rejectDisabledHostnameChecks(https, null)).doesNotThrowAnyException();
+        assertThatCode(() -> PollerConfig.rejectDisabledHostnameChecks(https, "false")).doesNotThrowAnyException();
+        assertThatCode(() -> PollerConfig.rejectDisabledHostnameChecks(URI.create("http://127.0.0.1:8080/client/v4"),
+                "true")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void filteredBaseUrlIsRejected() {
+        final PollerConfigException error = rejected(with("permwatch.cloudflare.base.url",
+                "https://api.cloudflare.com/client/v4?scope=com.cloudflare.api.account"));
+
+        assertThat(error.getMessage()).contains("partial").contains("query");
     }
 }

@@ -7,6 +7,7 @@ import dev.permwatch.poller.snapshot.SnapshotFactory;
 import dev.permwatch.schemas.Sources;
 import dev.permwatch.serde.AvroDeserializer;
 import dev.permwatch.serde.AvroSerializer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -26,9 +27,9 @@ class AvroSerializerPublishTest {
     void snapshotSurvivesWireFormatRoundTrip() throws PublishException {
         final Map<String, Object> serdeConfig = Map.of("schema.registry.url", "mock://poller-publish-test",
                 "specific.avro.reader", "true");
-        final AvroSerializer<Snapshot> serializer = new AvroSerializer<>();
+        final AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
         serializer.configure(serdeConfig, false);
-        final MockProducer<String, Snapshot> producer = new MockProducer<>(true, null, new StringSerializer(), serializer);
+        final MockProducer<String, SpecificRecord> producer = new MockProducer<>(true, null, new StringSerializer(), serializer);
         final PermissionGroup group = PermissionGroup.newBuilder()
                 .setId("c8fed203ed3043cba015a93ad1616f1f")
                 .setName("Zone Read")
@@ -39,7 +40,8 @@ class AvroSerializerPublishTest {
         final Snapshot snapshot = SnapshotFactory.create(Sources.user(), Instant.parse("2026-01-22T10:15:30.123Z"),
                 List.of(group), PollMetadata.newBuilder().setOrigin("https://api.cloudflare.com/client/v4").setHttpStatus(200).build());
 
-        new SnapshotPublisher(producer, TOPIC).publish(snapshot);
+        new RecordPublisher(producer, new RecordPublisher.Topics(TOPIC, "permwatch.poll-status", "permwatch.alerts"))
+                .publish(snapshot);
 
         final byte[] bytes = serializer.serialize(TOPIC, producer.history().get(0).value());
         assertThat(bytes[0]).as("Confluent magic byte").isZero();

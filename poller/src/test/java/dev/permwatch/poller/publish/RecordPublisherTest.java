@@ -5,6 +5,7 @@ import dev.permwatch.avro.PollMetadata;
 import dev.permwatch.avro.Snapshot;
 import dev.permwatch.poller.snapshot.SnapshotFactory;
 import dev.permwatch.schemas.Sources;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -23,9 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-class SnapshotPublisherTest {
+class RecordPublisherTest {
 
     private static final String TOPIC = "permwatch.snapshots";
+    private static final RecordPublisher.Topics TOPICS = new RecordPublisher.Topics(TOPIC, "permwatch.poll-status",
+            "permwatch.alerts");
     private static final String ACCOUNT = "0123456789abcdef0123456789abcdef";
 
     private static Snapshot snapshot() {
@@ -38,21 +41,21 @@ class SnapshotPublisherTest {
                 List.of(group), PollMetadata.newBuilder().setOrigin("https://api.cloudflare.com/client/v4").build());
     }
 
-    private static MockProducer<String, Snapshot> producer(final boolean autoComplete) {
-        return new MockProducer<>(autoComplete, null, new StringSerializer(), new TestSnapshotSerializer());
+    private static MockProducer<String, SpecificRecord> producer(final boolean autoComplete) {
+        return new MockProducer<>(autoComplete, null, new StringSerializer(), new TestRecordSerializer());
     }
 
     @Test
     void publishWritesKeyedRecord() throws PublishException {
-        final MockProducer<String, Snapshot> producer = producer(true);
+        final MockProducer<String, SpecificRecord> producer = producer(true);
         final Snapshot snapshot = snapshot();
 
-        final RecordMetadata metadata = new SnapshotPublisher(producer, TOPIC).publish(snapshot);
+        final RecordMetadata metadata = new RecordPublisher(producer, TOPICS).publish(snapshot);
 
         assertThat(metadata.topic()).isEqualTo(TOPIC);
         assertThat(metadata.offset()).isZero();
         assertThat(producer.history()).hasSize(1);
-        final ProducerRecord<String, Snapshot> record = producer.history().get(0);
+        final ProducerRecord<String, SpecificRecord> record = producer.history().get(0);
         assertThat(record.topic()).isEqualTo(TOPIC);
         assertThat(record.key()).isEqualTo("account:" + ACCOUNT);
         assertThat(record.value()).isEqualTo(snapshot);
@@ -61,8 +64,8 @@ class SnapshotPublisherTest {
 
     @Test
     void publishWaitsForAcknowledgement() {
-        final MockProducer<String, Snapshot> producer = producer(false);
-        final SnapshotPublisher publisher = new SnapshotPublisher(producer, TOPIC);
+        final MockProducer<String, SpecificRecord> producer = producer(false);
+        final RecordPublisher publisher = new RecordPublisher(producer, TOPICS);
 
         final CompletableFuture<RecordMetadata> result = CompletableFuture.supplyAsync(() -> {
             try {
@@ -80,8 +83,8 @@ class SnapshotPublisherTest {
 
     @Test
     void failedSendIsPublishException() {
-        final MockProducer<String, Snapshot> producer = producer(false);
-        final SnapshotPublisher publisher = new SnapshotPublisher(producer, TOPIC);
+        final MockProducer<String, SpecificRecord> producer = producer(false);
+        final RecordPublisher publisher = new RecordPublisher(producer, TOPICS);
         final Snapshot snapshot = snapshot();
 
         final CompletableFuture<PublishException> failure = CompletableFuture.supplyAsync(
@@ -96,11 +99,11 @@ class SnapshotPublisherTest {
 
     @Test
     void synchronousSendErrorIsPublishException() {
-        final MockProducer<String, Snapshot> producer = producer(true);
+        final MockProducer<String, SpecificRecord> producer = producer(true);
         producer.sendException = new KafkaException("Failed to construct the record");
 
         final PublishException error = catchThrowableOfType(PublishException.class,
-                () -> new SnapshotPublisher(producer, TOPIC).publish(snapshot()));
+                () -> new RecordPublisher(producer, TOPICS).publish(snapshot()));
 
         assertThat(error).isNotNull();
         assertThat(error.getMessage()).contains("Failed to construct the record");
@@ -108,8 +111,8 @@ class SnapshotPublisherTest {
 
     @Test
     void sendAfterCloseIsPublishException() {
-        final MockProducer<String, Snapshot> producer = producer(true);
-        final SnapshotPublisher publisher = new SnapshotPublisher(producer, TOPIC);
+        final MockProducer<String, SpecificRecord> producer = producer(true);
+        final RecordPublisher publisher = new RecordPublisher(producer, TOPICS);
         publisher.close();
 
         final PublishException error = catchThrowableOfType(PublishException.class, () -> publisher.publish(snapshot()));
