@@ -180,7 +180,7 @@ public final class PermwatchTopology {
 
         private void processSnapshot(final Record<String, SpecificRecord> record) {
             if (record.value() == null) {
-                throw rejectSnapshot(null, "it has no value (a tombstone), but the snapshots topic holds only"
+                throw rejectSnapshot(null, "it has no value (a tombstone), but the snapshots topic contains only"
                         + " snapshots", null);
             }
             if (!(record.value() instanceof Snapshot snapshot)) {
@@ -275,12 +275,14 @@ public final class PermwatchTopology {
         private static void logProcessed(final String sourceKey, final DiffResult result) {
             final DiffReport report = result.report();
             final SourceState state = result.newState();
-            final int held = state.getHeldRemovals().stream().mapToInt(hold -> hold.getPermissionIds().size()).sum();
+            final int heldCount = state.getHeldRemovals().stream()
+                    .mapToInt(hold -> hold.getPermissionIds().size())
+                    .sum();
             LOG.info("Processed snapshot: source={} snapshot={} outcome={} groups={} added={} removed={} renamed={}"
                             + " updated={} pendingRemovals={} heldRemovals={}",
                     sourceKey, report.getSnapshotId(), report.getOutcome(), report.getGroupCount(),
                     report.getAdded(), report.getRemoved(), report.getRenamed(), report.getUpdated(),
-                    state.getPendingAbsences().size(), held);
+                    state.getPendingAbsences().size(), heldCount);
             for (final Alert alert : result.alerts()) {
                 LOG.warn("Raised alert {}: {}", alert.getKind(), alert.getMessage());
             }
@@ -290,7 +292,8 @@ public final class PermwatchTopology {
         private RejectedRecordException rejectSnapshot(final String snapshotId, final String reason,
                                                        final Exception cause) {
             rejectedSensor.record();
-            return new RejectedRecordException("Rejected snapshot record " + snapshotId + ", because " + reason, cause);
+            final String subject = snapshotId == null ? "snapshot record" : "snapshot record " + snapshotId;
+            return new RejectedRecordException("Rejected " + subject + ", because " + reason, cause);
         }
 
         private void rejectCommand(final OperatorCommand command, final String reason) {

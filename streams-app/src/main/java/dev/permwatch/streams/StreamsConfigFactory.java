@@ -118,9 +118,9 @@ public final class StreamsConfigFactory {
         streams.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         streams.putIfAbsent(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
         for (final Map.Entry<String, String> entry : errorHandlingProperties(settings).entrySet()) {
-            final String given = streams.getProperty(entry.getKey());
-            if (given != null && !given.trim().equals(entry.getValue())) {
-                throw new IllegalArgumentException("Invalid value '" + given + "' for " + entry.getKey()
+            final String configured = streams.getProperty(entry.getKey());
+            if (configured != null && !configured.trim().equals(entry.getValue())) {
+                throw new IllegalArgumentException("Invalid value '" + configured + "' for " + entry.getKey()
                         + ": permwatch sets it to '" + entry.getValue() + "' so that no record is dropped silently."
                         + " Remove the key" + (entry.getKey().equals(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)
                         ? ", and set " + TOPIC_DEAD_LETTER + " to choose the dead-letter topic" : "") + ".");
@@ -187,7 +187,7 @@ public final class StreamsConfigFactory {
         return settings;
     }
 
-    /** Rejects two roles sharing one topic, because each topic holds one record type. */
+    /** Rejects two roles sharing one topic, because each topic contains one record type. */
     private static void requireDistinctTopics(final TopologySettings settings) {
         final Map<String, String> roleByTopic = new LinkedHashMap<>();
         final Map<String, String> topicByKey = new LinkedHashMap<>();

@@ -43,7 +43,10 @@ public record TopologySettings(
     public static final String DEFAULT_DIFF_REPORTS_TOPIC = "permwatch.diff-reports";
     public static final String DEFAULT_ALERTS_TOPIC = "permwatch.alerts";
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "permwatch.dead-letter";
-    /** Store of SourceState values. It replaced the store of plain snapshots, so sources start from a new baseline. */
+    /**
+     * Store of SourceState values. A deployment that ran with the earlier store of plain snapshots,
+     * {@code permwatch-last-snapshot}, starts every source from a new baseline.
+     */
     public static final String DEFAULT_STORE_NAME = "permwatch-source-state";
 
     public TopologySettings {

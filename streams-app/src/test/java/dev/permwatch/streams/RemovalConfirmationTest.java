@@ -379,9 +379,9 @@ class RemovalConfirmationTest {
     }
 
     private static List<PermissionGroup> without(final List<PermissionGroup> groups, final int... indexes) {
-        final Set<String> gone = IntStream.of(indexes).mapToObj(RemovalConfirmationTest::id)
+        final Set<String> absentIds = IntStream.of(indexes).mapToObj(RemovalConfirmationTest::id)
                 .collect(java.util.stream.Collectors.toSet());
-        return groups.stream().filter(group -> !gone.contains(group.getId())).toList();
+        return groups.stream().filter(group -> !absentIds.contains(group.getId())).toList();
     }
 
     private static List<ChangeEvent> values(final List<KeyValue<String, ChangeEvent>> records) {

@@ -30,8 +30,9 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Command line tool that asks the streams app to emit the removals the shrink guard holds for one
- * snapshot: it writes a CONFIRM_HELD_REMOVALS command to the control topic, keyed by source key.
+ * Command line tool that confirms the removals the shrink guard held for one snapshot. It writes
+ * a CONFIRM_HELD_REMOVALS command to the control topic, keyed by source key, and the streams app
+ * then emits the held groups as REMOVED change events.
  *
  * <p>Usage: {@code <streams.properties> --source <key> --snapshot <id> [--requested-by <name>]}.
  * It reads the streams app's own properties file, so it uses the same brokers, registry and

@@ -14,9 +14,9 @@ import java.util.Map;
  * DEAD_LETTER alert and lets processing go on. Kafka Streams counts each such record in the task
  * metric {@code dropped-records-total} (group {@code stream-task-metrics}).
  *
- * <p>The exception is an unreachable Schema Registry or one that answers with a server error:
- * the record may be valid, so the handler fails the stream thread instead, and the record is read
- * again after a restart.
+ * <p>The one exception is an unreachable Schema Registry, or one that responds with a server
+ * error. The record may then be valid, so the handler fails the stream thread instead, and the
+ * record is read again after a restart.
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
 
