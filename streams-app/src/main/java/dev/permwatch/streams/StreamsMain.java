@@ -74,7 +74,7 @@ public final class StreamsMain {
     }
 
     /** Reads a properties file as UTF-8. */
-    static Properties load(final Path file) throws IOException {
+    public static Properties load(final Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("Configuration file not found: " + file.toAbsolutePath()
                     + ". Pass the path of a properties file such as streams.properties.example");

@@ -8,7 +8,9 @@ import dev.permwatch.avro.DiffReport;
 import dev.permwatch.avro.PermissionGroup;
 import dev.permwatch.avro.Snapshot;
 import dev.permwatch.avro.Source;
+import dev.permwatch.avro.SourceState;
 import dev.permwatch.schemas.Sources;
+import dev.permwatch.streams.diff.RemovalPolicy;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -179,7 +181,7 @@ class PermwatchTopologyTest {
         assertThat(rename.getChangedFields()).containsExactly("name");
         assertThat(rename.getAfter().getDescription()).isEqualTo("Grants access to view Argo Tunnels");
         assertThat(rename.getAfter().getScopes()).containsExactly("com.cloudflare.api.account");
-        final Snapshot stored = harness.storedState("user", TopologySettings.DEFAULT_STORE_NAME);
+        final Snapshot stored = harness.storedState("user", TopologySettings.DEFAULT_STORE_NAME).getLastSnapshot();
         assertThat(stored.getGroups().get(0).getDescription()).isEqualTo("Grants access to view Argo Tunnels");
     }
 
@@ -245,7 +247,7 @@ class PermwatchTopologyTest {
         assertThat(reports).extracting(record -> record.value.getOutcome())
                 .containsExactly(DiffOutcome.BASELINE, DiffOutcome.STALE_IGNORED, DiffOutcome.DIFFED);
         assertThat(reports.get(1).value.getSnapshotId()).isEqualTo(older.getSnapshotId());
-        assertThat(harness.storedState("user", TopologySettings.DEFAULT_STORE_NAME).getSnapshotId())
+        assertThat(harness.storedState("user", TopologySettings.DEFAULT_STORE_NAME).getLastSnapshot().getSnapshotId())
                 .isEqualTo(latest.getSnapshotId());
     }
 
@@ -301,16 +303,16 @@ class PermwatchTopologyTest {
     }
 
     @Test
-    void lastSnapshotStoreIsPersistentWithChangelog() {
+    void sourceStateStoreIsPersistentWithChangelog() {
         // NOTE: a restart on the same state directory cannot be tested with TopologyTestDriver 4.4,
         // because its close() deletes every task directory (StateDirectory.clean()). This checks the
         // store definition instead. Restart behaviour needs a test against a real broker.
-        final StoreBuilder<KeyValueStore<String, Snapshot>> builder = PermwatchTopology.lastSnapshotStore(
+        final StoreBuilder<KeyValueStore<String, SourceState>> builder = PermwatchTopology.sourceStateStore(
                 settings(false), Map.of("schema.registry.url", "mock://" + registryScope));
 
-        final KeyValueStore<String, Snapshot> store = builder.build();
+        final KeyValueStore<String, SourceState> store = builder.build();
 
-        assertThat(builder.name()).isEqualTo("permwatch-last-snapshot");
+        assertThat(builder.name()).isEqualTo("permwatch-source-state");
         assertThat(builder.loggingEnabled()).isTrue();
         assertThat(store.persistent()).isTrue();
     }
@@ -336,9 +338,14 @@ class PermwatchTopologyTest {
         assertThat(harness.metricValue("rejected-snapshots-total", "stream-permwatch-metrics")).isEqualTo(2.0);
     }
 
+    /**
+     * Returns settings that remove a group at its first absence and never hold removals, because
+     * these tests are about other behaviour.
+     */
     private TopologySettings settings(final boolean emitBaselineAdded) {
         return TopologySettings.defaults()
                 .withEmitBaselineAdded(emitBaselineAdded)
+                .withRemovalPolicy(RemovalPolicy.immediate())
                 .withClock(Clock.fixed(NOW, ZoneOffset.UTC));
     }
 

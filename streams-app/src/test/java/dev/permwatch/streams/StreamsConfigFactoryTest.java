@@ -1,5 +1,8 @@
 package dev.permwatch.streams;
 
+import dev.permwatch.streams.deadletter.DeadLetterDeserializationHandler;
+import dev.permwatch.streams.deadletter.DeadLetterProcessingHandler;
+import dev.permwatch.streams.diff.RemovalPolicy;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -111,6 +114,77 @@ class StreamsConfigFactoryTest {
         assertThatThrownBy(() -> StreamsConfigFactory.create(props))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bootstrap.servers");
+    }
+
+    @Test
+    void removalKeysDefaultAndParse() {
+        final TopologySettings defaults = StreamsConfigFactory.create(minimal()).topologySettings();
+        assertThat(defaults.removalPolicy()).isEqualTo(RemovalPolicy.defaults());
+        assertThat(defaults.controlTopic()).isEqualTo("permwatch.control");
+        assertThat(defaults.alertsTopic()).isEqualTo("permwatch.alerts");
+        assertThat(defaults.deadLetterTopic()).isEqualTo("permwatch.dead-letter");
+
+        final Properties props = minimal();
+        props.setProperty("permwatch.removal.confirmations", "3");
+        props.setProperty("permwatch.shrink-guard.max-share", "0.25");
+        props.setProperty("permwatch.shrink-guard.max-count", "0");
+        props.setProperty("permwatch.topic.dead-letter", "ops.dlq");
+        final StreamsAppConfig config = StreamsConfigFactory.create(props);
+
+        assertThat(config.topologySettings().removalPolicy()).isEqualTo(new RemovalPolicy(3, 0.25, 0));
+        assertThat(config.streamsProperties().getProperty(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG))
+                .isEqualTo("ops.dlq");
+        assertThat(config.streamsProperties().getProperty(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(DeadLetterDeserializationHandler.class.getName());
+        assertThat(config.streamsProperties().getProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(DeadLetterProcessingHandler.class.getName());
+        assertThat(config.streamsProperties().getProperty(StreamsConfigFactory.ALERTS_TOPIC_CONFIG))
+                .isEqualTo("permwatch.alerts");
+    }
+
+    @Test
+    void invalidRemovalValuesAreRejected() {
+        final String[][] cases = {
+            {"permwatch.removal.confirmations", "0", "1 or more"},
+            {"permwatch.removal.confirmations", "two", "whole number"},
+            {"permwatch.shrink-guard.max-share", "10%", "from 0 to 1"},
+            {"permwatch.shrink-guard.max-share", "1.5", "from 0 to 1"},
+            {"permwatch.shrink-guard.max-share", "NaN", "from 0 to 1"},
+            {"permwatch.shrink-guard.max-count", "-1", "0 or more"},
+        };
+        for (final String[] testCase : cases) {
+            final Properties props = minimal();
+            props.setProperty(testCase[0], testCase[1]);
+            assertThatThrownBy(() -> StreamsConfigFactory.create(props))
+                    .as(testCase[0] + "=" + testCase[1])
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(testCase[0])
+                    .hasMessageContaining("'" + testCase[1] + "'")
+                    .hasMessageContaining(testCase[2]);
+        }
+    }
+
+    @Test
+    void sharedTopicIsRejected() {
+        final Properties props = minimal();
+        props.setProperty("permwatch.topic.dead-letter", "permwatch.alerts");
+
+        assertThatThrownBy(() -> StreamsConfigFactory.create(props))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("permwatch.topic.alerts uses it too");
+    }
+
+    @Test
+    void otherErrorHandlerIsRejected() {
+        final Properties props = minimal();
+        props.setProperty(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                "org.apache.kafka.streams.errors.LogAndContinueExceptionHandler");
+
+        assertThatThrownBy(() -> StreamsConfigFactory.create(props))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("deserialization.exception.handler")
+                .hasMessageContaining("LogAndContinueExceptionHandler")
+                .hasMessageContaining("Remove the key");
     }
 
     private static Properties minimal() {

@@ -1,16 +1,21 @@
 package dev.permwatch.streams;
 
+import dev.permwatch.avro.Alert;
 import dev.permwatch.avro.CatalogEntry;
 import dev.permwatch.avro.ChangeEvent;
 import dev.permwatch.avro.DiffReport;
+import dev.permwatch.avro.OperatorCommand;
 import dev.permwatch.avro.Snapshot;
+import dev.permwatch.avro.SourceState;
 import dev.permwatch.schemas.Sources;
 import dev.permwatch.serde.SpecificAvroSerde;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
@@ -28,9 +33,13 @@ final class TopologyHarness implements AutoCloseable {
 
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, Snapshot> snapshots;
+    private final TestInputTopic<byte[], byte[]> rawSnapshots;
+    private final TestInputTopic<String, OperatorCommand> control;
     private final TestOutputTopic<String, ChangeEvent> changes;
     private final TestOutputTopic<String, CatalogEntry> catalog;
     private final TestOutputTopic<String, DiffReport> diffReports;
+    private final TestOutputTopic<String, Alert> alerts;
+    private final TestOutputTopic<byte[], byte[]> deadLetters;
 
     /**
      * @param settings      topology settings
@@ -48,16 +57,25 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         props.putAll(serdeConfig);
+        props.putAll(StreamsConfigFactory.errorHandlingProperties(settings));
 
         driver = new TopologyTestDriver(PermwatchTopology.build(settings, serdeConfig), props, Instant.EPOCH);
         snapshots = driver.createInputTopic(settings.snapshotsTopic(), Serdes.String().serializer(),
                 TopologyHarness.<Snapshot>valueSerde(serdeConfig).serializer());
+        rawSnapshots = driver.createInputTopic(settings.snapshotsTopic(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        control = driver.createInputTopic(settings.controlTopic(), Serdes.String().serializer(),
+                TopologyHarness.<OperatorCommand>valueSerde(serdeConfig).serializer());
         changes = driver.createOutputTopic(settings.changesTopic(), Serdes.String().deserializer(),
                 TopologyHarness.<ChangeEvent>valueSerde(serdeConfig).deserializer());
         catalog = driver.createOutputTopic(settings.catalogTopic(), Serdes.String().deserializer(),
                 TopologyHarness.<CatalogEntry>valueSerde(serdeConfig).deserializer());
         diffReports = driver.createOutputTopic(settings.diffReportsTopic(), Serdes.String().deserializer(),
                 TopologyHarness.<DiffReport>valueSerde(serdeConfig).deserializer());
+        alerts = driver.createOutputTopic(settings.alertsTopic(), Serdes.String().deserializer(),
+                TopologyHarness.<Alert>valueSerde(serdeConfig).deserializer());
+        deadLetters = driver.createOutputTopic(settings.deadLetterTopic(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
     }
 
     /** Writes a snapshot keyed by its source key, as the poller does. */
@@ -68,6 +86,16 @@ final class TopologyHarness implements AutoCloseable {
     /** Writes a snapshot record with an arbitrary key (may be null) and value (may be null). */
     void pipe(final String key, final Snapshot snapshot) {
         snapshots.pipeInput(key, snapshot);
+    }
+
+    /** Writes raw bytes to the snapshots topic, as a faulty producer might. */
+    void pipeRaw(final byte[] key, final byte[] value, final Headers headers) {
+        rawSnapshots.pipeInput(new TestRecord<>(key, value, headers));
+    }
+
+    /** Writes an operator command keyed by {@code key}. */
+    void command(final String key, final OperatorCommand command) {
+        control.pipeInput(key, command);
     }
 
     List<KeyValue<String, ChangeEvent>> readChanges() {
@@ -82,8 +110,16 @@ final class TopologyHarness implements AutoCloseable {
         return diffReports.readKeyValuesToList();
     }
 
-    Snapshot storedState(final String sourceKey, final String storeName) {
-        return driver.<String, Snapshot>getKeyValueStore(storeName).get(sourceKey);
+    List<KeyValue<String, Alert>> readAlerts() {
+        return alerts.readKeyValuesToList();
+    }
+
+    List<TestRecord<byte[], byte[]>> readDeadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    SourceState storedState(final String sourceKey, final String storeName) {
+        return driver.<String, SourceState>getKeyValueStore(storeName).get(sourceKey);
     }
 
     /** Returns the value of the first driver metric with this name and group. */

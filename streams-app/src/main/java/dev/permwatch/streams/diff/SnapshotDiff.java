@@ -1,12 +1,16 @@
 package dev.permwatch.streams.diff;
 
+import dev.permwatch.avro.Alert;
 import dev.permwatch.avro.CatalogEntry;
 import dev.permwatch.avro.ChangeEvent;
 import dev.permwatch.avro.ChangeType;
 import dev.permwatch.avro.DiffOutcome;
 import dev.permwatch.avro.DiffReport;
+import dev.permwatch.avro.HeldRemovals;
+import dev.permwatch.avro.OperatorCommand;
 import dev.permwatch.avro.PermissionGroup;
 import dev.permwatch.avro.Snapshot;
+import dev.permwatch.avro.SourceState;
 import dev.permwatch.schemas.SnapshotHashing;
 import dev.permwatch.schemas.Sources;
 
@@ -19,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -32,6 +38,11 @@ import java.util.TreeSet;
  * that is absent from an item (null description or scopes, a missing extra field) is unknown: its
  * last known value carries forward and nothing is reported. A field seen for the first time is not
  * a change either, but the stored state and the catalog take its value.
+ *
+ * <p>A group absent from a snapshot is removed only as the {@link RemovalPolicy} allows: after
+ * enough consecutive absences, and, when one snapshot lacks too many groups at once, only after
+ * later snapshots or an operator confirm it. Until then it stays in the stored state and the
+ * catalog, so a partial list from the API never turns into REMOVED events.
  */
 public final class SnapshotDiff {
 
@@ -41,29 +52,43 @@ public final class SnapshotDiff {
     public static final String SCOPES = "scopes";
 
     private final boolean emitBaselineAdded;
+    private final RemovalPolicy removalPolicy;
+    private final RemovalTracker removals;
     private final Clock clock;
 
     /**
      * @param emitBaselineAdded whether the first snapshot of a source emits an ADDED event (with
      *                          {@code baseline=true}) for every group instead of nothing
-     * @param clock             source of {@code detectedAt} and {@code processedAt}, never null
+     * @param removalPolicy     when absent groups are removed, never null
+     * @param clock             source of {@code detectedAt}, {@code processedAt} and {@code raisedAt}, never null
      */
-    public SnapshotDiff(final boolean emitBaselineAdded, final Clock clock) {
+    public SnapshotDiff(final boolean emitBaselineAdded, final RemovalPolicy removalPolicy, final Clock clock) {
         this.emitBaselineAdded = emitBaselineAdded;
+        this.removalPolicy = Objects.requireNonNull(removalPolicy, "removalPolicy");
+        this.removals = new RemovalTracker(removalPolicy);
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Returns the state of a source whose only accepted snapshot is {@code snapshot}, with nothing pending or held. */
+    public static SourceState initialState(final Snapshot snapshot) {
+        return SourceState.newBuilder()
+                .setLastSnapshot(Snapshot.newBuilder(snapshot).build())
+                .setPendingAbsences(Map.of())
+                .setHeldRemovals(List.of())
+                .build();
     }
 
     /**
      * Diffs {@code incoming} against {@code stored}.
      *
-     * @param stored   stored state of the source (groups hold the last known state of each group),
-     *                 or null when the source has no processed snapshot yet
+     * @param stored   stored state of the source (the groups of its last snapshot are the last
+     *                 known state of each group), or null when the source has no processed snapshot yet
      * @param incoming the new snapshot, never null
      * @return the result, never null. {@link DiffResult#isStale()} returns whether the snapshot was ignored.
      * @throws IllegalArgumentException if {@code incoming} lists a permission id twice, or if
      *                                  {@code stored} belongs to another source
      */
-    public DiffResult diff(final Snapshot stored, final Snapshot incoming) {
+    public DiffResult diff(final SourceState stored, final Snapshot incoming) {
         Objects.requireNonNull(incoming, "incoming");
         final Map<String, PermissionGroup> incomingById = indexById(incoming);
         final Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -71,8 +96,8 @@ public final class SnapshotDiff {
         if (stored == null) {
             return baseline(incoming, now);
         }
-        requireSameSource(stored, incoming);
-        if (isStale(stored, incoming)) {
+        requireSameSource(stored.getLastSnapshot(), incoming);
+        if (isStale(stored.getLastSnapshot(), incoming)) {
             return stale(stored, incoming, now);
         }
         return compare(stored, incoming, incomingById, now);
@@ -92,18 +117,18 @@ public final class SnapshotDiff {
                 events.add(event(ChangeType.ADDED, group.getId(), List.of(), null, group, null, incoming, now, true));
             }
         }
-        final Snapshot newState = Snapshot.newBuilder(incoming).build();
         final DiffReport report = report(incoming, DiffOutcome.BASELINE, events, now);
-        return new DiffResult(events, newState, upserts, List.of(), report);
+        return new DiffResult(events, initialState(incoming), upserts, List.of(), List.of(), report);
     }
 
-    private static DiffResult stale(final Snapshot stored, final Snapshot incoming, final Instant now) {
+    private static DiffResult stale(final SourceState stored, final Snapshot incoming, final Instant now) {
         final DiffReport report = report(incoming, DiffOutcome.STALE_IGNORED, List.of(), now);
-        return new DiffResult(List.of(), stored, List.of(), List.of(), report);
+        return new DiffResult(List.of(), stored, List.of(), List.of(), List.of(), report);
     }
 
-    private static DiffResult compare(final Snapshot stored, final Snapshot incoming,
-                                      final Map<String, PermissionGroup> incomingById, final Instant now) {
+    private DiffResult compare(final SourceState state, final Snapshot incoming,
+                               final Map<String, PermissionGroup> incomingById, final Instant now) {
+        final Snapshot stored = state.getLastSnapshot();
         final Map<String, PermissionGroup> knownById = indexById(stored);
         final List<ChangeEvent> events = new ArrayList<>();
         final List<PermissionGroup> nextGroups = new ArrayList<>();
@@ -131,18 +156,108 @@ public final class SnapshotDiff {
             }
         }
 
-        final List<String> removedIds = new ArrayList<>();
+        final RemovalTracker.Outcome outcome = removals.track(state, incoming, incomingById.keySet());
+        final Set<String> removedIds = Set.copyOf(outcome.removedIds());
         for (final PermissionGroup known : stored.getGroups()) {
-            if (!incomingById.containsKey(known.getId())) {
-                removedIds.add(known.getId());
+            if (incomingById.containsKey(known.getId())) {
+                continue;
+            }
+            if (removedIds.contains(known.getId())) {
                 events.add(event(ChangeType.REMOVED, known.getId(), List.of(), copy(known), null, stored, incoming,
                         now, false));
+            } else {
+                // Pending or held: the group keeps its last known state until its removal is confirmed.
+                nextGroups.add(copy(known));
             }
         }
 
-        final Snapshot newState = Snapshot.newBuilder(incoming).setGroups(nextGroups).build();
+        final List<Alert> alerts = new ArrayList<>();
+        for (final RemovalTracker.Discarded discarded : outcome.discarded()) {
+            alerts.add(RemovalAlerts.discarded(incoming, discarded, now));
+        }
+        for (final HeldRemovals confirmed : outcome.confirmedHolds()) {
+            alerts.add(RemovalAlerts.confirmedBySnapshot(incoming, confirmed, now));
+        }
+        if (outcome.newHold() != null) {
+            alerts.add(RemovalAlerts.held(incoming, outcome, removalPolicy, now));
+        }
+
+        final SourceState newState = SourceState.newBuilder()
+                .setLastSnapshot(Snapshot.newBuilder(incoming).setGroups(nextGroups).build())
+                .setPendingAbsences(outcome.pendingAbsences())
+                .setHeldRemovals(outcome.heldRemovals())
+                .build();
         final DiffReport report = report(incoming, DiffOutcome.DIFFED, events, now);
-        return new DiffResult(events, newState, upserts, removedIds, report);
+        return new DiffResult(events, newState, upserts, outcome.removedIds(), alerts, report);
+    }
+
+    /**
+     * Applies an operator's confirmation of held removals: emits REMOVED for every group still
+     * held by the named holding snapshot and drops them from the state.
+     *
+     * @param stored  stored state of the command's source, or null when the source has none
+     * @param command the command, never null
+     * @return the result, or empty when no hold of that source has the command's snapshot id
+     */
+    public Optional<DiffResult> confirmHeld(final SourceState stored, final OperatorCommand command) {
+        Objects.requireNonNull(command, "command");
+        if (stored == null) {
+            return Optional.empty();
+        }
+        final Optional<HeldRemovals> match = stored.getHeldRemovals().stream()
+                .filter(hold -> hold.getSnapshotId().equals(command.getSnapshotId()))
+                .findFirst();
+        if (match.isEmpty()) {
+            return Optional.empty();
+        }
+        final HeldRemovals hold = match.get();
+        final Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        final Snapshot last = stored.getLastSnapshot();
+        final Set<String> heldIds = Set.copyOf(hold.getPermissionIds());
+
+        final List<ChangeEvent> events = new ArrayList<>();
+        final List<PermissionGroup> nextGroups = new ArrayList<>();
+        final List<String> removedIds = new ArrayList<>();
+        for (final PermissionGroup known : last.getGroups()) {
+            if (heldIds.contains(known.getId())) {
+                removedIds.add(known.getId());
+                events.add(heldRemovedEvent(last, hold, known, now));
+            } else {
+                nextGroups.add(copy(known));
+            }
+        }
+
+        final SourceState newState = SourceState.newBuilder(stored)
+                .setLastSnapshot(Snapshot.newBuilder(last).setGroups(nextGroups).build())
+                .setHeldRemovals(stored.getHeldRemovals().stream().filter(other -> other != hold).toList())
+                .build();
+        final Alert alert = RemovalAlerts.confirmedByOperator(last.getSource(), hold, command.getRequestedBy(),
+                command.getRequestedAt(), now);
+        return Optional.of(new DiffResult(events, newState, List.of(), removedIds, List.of(alert), null));
+    }
+
+    /**
+     * Builds the REMOVED event of a group released by an operator. It names the holding snapshot,
+     * the first one the group was absent from, so replaying the command yields the same event id.
+     */
+    private static ChangeEvent heldRemovedEvent(final Snapshot last, final HeldRemovals hold,
+                                                final PermissionGroup known, final Instant now) {
+        return ChangeEvent.newBuilder()
+                .setEventId(SnapshotHashing.eventId(last.getSource(), hold.getSnapshotId(), known.getId(),
+                        ChangeType.REMOVED))
+                .setType(ChangeType.REMOVED)
+                .setPermissionId(known.getId())
+                .setChangedFields(List.of())
+                .setBefore(copy(known))
+                .setAfter(null)
+                .setSource(last.getSource())
+                .setPreviousSnapshotId(hold.getPreviousSnapshotId())
+                .setPreviousSnapshotAt(hold.getPreviousSnapshotAt())
+                .setSnapshotId(hold.getSnapshotId())
+                .setSnapshotAt(hold.getSnapshotAt())
+                .setDetectedAt(now)
+                .setBaseline(false)
+                .build();
     }
 
     /**

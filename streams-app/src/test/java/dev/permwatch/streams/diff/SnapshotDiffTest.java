@@ -40,13 +40,13 @@ class SnapshotDiffTest {
     private static final PermissionGroup TUNNEL_READ =
             group(TUNNEL_READ_ID, "Argo Tunnel Read", "Grants access to view Argo Tunnels", "com.cloudflare.api.account");
 
-    private final SnapshotDiff diff = new SnapshotDiff(false, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final SnapshotDiff diff = new SnapshotDiff(false, RemovalPolicy.immediate(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void baselineEmitsNothingButCatalogsAll() {
         final Snapshot first = snapshot(USER, T1, DNS_READ, TUNNEL_READ);
 
-        final DiffResult result = diff.diff(null, first);
+        final DiffResult result = diffAgainst(diff, null, first);
 
         assertThat(result.events()).isEmpty();
         assertThat(result.report().getOutcome()).isEqualTo(DiffOutcome.BASELINE);
@@ -59,15 +59,15 @@ class SnapshotDiffTest {
             assertThat(entry.getSnapshotAt()).isEqualTo(T1);
         });
         assertThat(result.removedGroupIds()).isEmpty();
-        assertThat(result.newState()).isEqualTo(first);
+        assertThat(result.newState().getLastSnapshot()).isEqualTo(first);
     }
 
     @Test
     void baselineWithOptionEmitsAddedForEveryGroup() {
-        final SnapshotDiff emitting = new SnapshotDiff(true, Clock.fixed(NOW, ZoneOffset.UTC));
+        final SnapshotDiff emitting = new SnapshotDiff(true, RemovalPolicy.immediate(), Clock.fixed(NOW, ZoneOffset.UTC));
         final Snapshot first = snapshot(USER, T1, DNS_READ, TUNNEL_READ);
 
-        final DiffResult result = emitting.diff(null, first);
+        final DiffResult result = diffAgainst(emitting, null, first);
 
         assertThat(result.events()).hasSize(2);
         assertThat(result.events()).allSatisfy(event -> {
@@ -86,13 +86,13 @@ class SnapshotDiffTest {
         final Snapshot first = snapshot(USER, T1, DNS_READ, TUNNEL_READ);
         final Snapshot second = snapshot(USER, T2, DNS_READ, TUNNEL_READ);
 
-        final DiffResult result = diff.diff(first, second);
+        final DiffResult result = diffAgainst(diff, first, second);
 
         assertThat(result.events()).isEmpty();
         assertThat(result.catalogUpserts()).isEmpty();
         assertThat(result.removedGroupIds()).isEmpty();
         assertThat(result.report().getOutcome()).isEqualTo(DiffOutcome.DIFFED);
-        assertThat(result.newState().getSnapshotId()).isEqualTo(second.getSnapshotId());
+        assertThat(result.newState().getLastSnapshot().getSnapshotId()).isEqualTo(second.getSnapshotId());
     }
 
     @Test
@@ -104,7 +104,7 @@ class SnapshotDiffTest {
         final Snapshot first = snapshot(USER, T1, DNS_READ, twoScopes, TUNNEL_READ);
         final Snapshot second = snapshot(USER, T2, TUNNEL_READ, scopesReordered, DNS_READ);
 
-        final DiffResult result = diff.diff(first, second);
+        final DiffResult result = diffAgainst(diff, first, second);
 
         assertThat(result.events()).isEmpty();
         assertThat(result.catalogUpserts()).isEmpty();
@@ -119,7 +119,7 @@ class SnapshotDiffTest {
         final Snapshot first = snapshot(USER, T1, accountLogs);
         final Snapshot second = snapshot(USER, T2, zoneLogs);
 
-        final DiffResult result = diff.diff(first, second);
+        final DiffResult result = diffAgainst(diff, first, second);
 
         assertThat(result.events()).extracting(ChangeEvent::getType, ChangeEvent::getPermissionId)
                 .containsExactlyInAnyOrder(
@@ -134,7 +134,7 @@ class SnapshotDiffTest {
         final Snapshot first = snapshot(USER, T1, withExtra(TUNNEL_READ, Map.of("category", "\"argo\"")));
         final Snapshot second = snapshot(USER, T2, renamed);
 
-        final DiffResult result = diff.diff(first, second);
+        final DiffResult result = diffAgainst(diff, first, second);
 
         assertThat(result.events()).hasSize(1);
         final ChangeEvent event = result.events().get(0);
@@ -153,7 +153,7 @@ class SnapshotDiffTest {
         final Snapshot first = snapshot(USER, T1, DNS_READ);
         final Snapshot second = snapshot(USER, T2, described);
 
-        final DiffResult result = diff.diff(first, second);
+        final DiffResult result = diffAgainst(diff, first, second);
 
         assertThat(result.events()).hasSize(1);
         final ChangeEvent event = result.events().get(0);
@@ -172,8 +172,8 @@ class SnapshotDiffTest {
                 "com.cloudflare.api.account.zone", "com.cloudflare.edge.r2.bucket");
         final Snapshot first = snapshot(USER, T1, DNS_READ);
 
-        final DiffResult repeated = diff.diff(first, snapshot(USER, T2, sameSetWithRepeat));
-        final DiffResult widened = diff.diff(first, snapshot(USER, T2, newScope));
+        final DiffResult repeated = diffAgainst(diff, first, snapshot(USER, T2, sameSetWithRepeat));
+        final DiffResult widened = diffAgainst(diff, first, snapshot(USER, T2, newScope));
 
         assertThat(repeated.events()).isEmpty();
         assertThat(widened.events()).extracting(ChangeEvent::getChangedFields).containsExactly(List.of("scopes"));
@@ -187,8 +187,8 @@ class SnapshotDiffTest {
         final Snapshot second = snapshot(USER, T2, withNewline);
         final Snapshot third = snapshot(USER, T2.plusSeconds(60), DNS_READ);
 
-        final DiffResult gained = diff.diff(first, second);
-        final DiffResult lost = diff.diff(gained.newState(), third);
+        final DiffResult gained = diffAgainst(diff, first, second);
+        final DiffResult lost = diffAgainst(diff, gained.newState().getLastSnapshot(), third);
 
         assertThat(gained.events()).extracting(ChangeEvent::getType).containsExactly(ChangeType.UPDATED);
         assertThat(gained.events().get(0).getChangedFields()).containsExactly("description");
@@ -201,7 +201,7 @@ class SnapshotDiffTest {
         final Snapshot first = snapshot(USER, T1, withExtra(DNS_READ, Map.of("is_selectable", "true")));
         final Snapshot second = snapshot(USER, T2, withExtra(DNS_READ, Map.of("is_selectable", "false")));
 
-        final DiffResult result = diff.diff(first, second);
+        final DiffResult result = diffAgainst(diff, first, second);
 
         assertThat(result.events()).hasSize(1);
         assertThat(result.events().get(0).getType()).isEqualTo(ChangeType.UPDATED);
@@ -213,11 +213,11 @@ class SnapshotDiffTest {
         final Snapshot first = snapshot(USER, T1, withExtra(DNS_READ, Map.of("category", "\"dns\"")));
         final Snapshot idAndNameOnly = snapshot(USER, T2, idAndName(DNS_READ_ID, "DNS Read"));
 
-        final DiffResult result = diff.diff(first, idAndNameOnly);
+        final DiffResult result = diffAgainst(diff, first, idAndNameOnly);
 
         assertThat(result.events()).isEmpty();
         assertThat(result.catalogUpserts()).isEmpty();
-        final PermissionGroup stored = result.newState().getGroups().get(0);
+        final PermissionGroup stored = result.newState().getLastSnapshot().getGroups().get(0);
         assertThat(stored.getDescription()).isEqualTo("Grants read access to DNS");
         assertThat(stored.getScopes()).containsExactly("com.cloudflare.api.account.zone");
         assertThat(stored.getExtraFields()).containsEntry("category", "\"dns\"");
@@ -228,7 +228,7 @@ class SnapshotDiffTest {
         final Snapshot first = snapshot(USER, T1, TUNNEL_READ);
         final Snapshot renamedWithoutDetails = snapshot(USER, T2, idAndName(TUNNEL_READ_ID, "Cloudflare Tunnel Read"));
 
-        final DiffResult result = diff.diff(first, renamedWithoutDetails);
+        final DiffResult result = diffAgainst(diff, first, renamedWithoutDetails);
 
         assertThat(result.events()).hasSize(1);
         final ChangeEvent event = result.events().get(0);
@@ -242,7 +242,7 @@ class SnapshotDiffTest {
         final Snapshot idAndNameOnly = snapshot(USER, T1, idAndName(DNS_READ_ID, "DNS Read"));
         final Snapshot full = snapshot(USER, T2, withExtra(DNS_READ, Map.of("category", "\"dns\"")));
 
-        final DiffResult result = diff.diff(idAndNameOnly, full);
+        final DiffResult result = diffAgainst(diff, idAndNameOnly, full);
 
         assertThat(result.events()).isEmpty();
         assertThat(result.catalogUpserts()).hasSize(1);
@@ -250,7 +250,7 @@ class SnapshotDiffTest {
         assertThat(catalogued.getDescription()).isEqualTo("Grants read access to DNS");
         assertThat(catalogued.getExtraFields()).containsEntry("category", "\"dns\"");
         assertThat(result.catalogUpserts().get(0).getSnapshotId()).isEqualTo(full.getSnapshotId());
-        assertThat(result.newState().getGroups().get(0)).isEqualTo(catalogued);
+        assertThat(result.newState().getLastSnapshot().getGroups().get(0)).isEqualTo(catalogued);
     }
 
     @Test
@@ -258,7 +258,7 @@ class SnapshotDiffTest {
         final Snapshot first = snapshot(USER, T1, DNS_READ, TUNNEL_READ);
         final Snapshot second = snapshot(USER, T2, DNS_READ);
 
-        final DiffResult result = diff.diff(first, second);
+        final DiffResult result = diffAgainst(diff, first, second);
 
         assertThat(result.events()).hasSize(1);
         final ChangeEvent event = result.events().get(0);
@@ -267,7 +267,7 @@ class SnapshotDiffTest {
         assertThat(event.getAfter()).isNull();
         assertThat(event.getChangedFields()).isEmpty();
         assertThat(result.removedGroupIds()).containsExactly(TUNNEL_READ_ID);
-        assertThat(result.newState().getGroups()).extracting(PermissionGroup::getId).containsExactly(DNS_READ_ID);
+        assertThat(result.newState().getLastSnapshot().getGroups()).extracting(PermissionGroup::getId).containsExactly(DNS_READ_ID);
         assertThat(result.report().getRemoved()).isEqualTo(1);
     }
 
@@ -276,7 +276,7 @@ class SnapshotDiffTest {
         final Snapshot first = snapshot(USER, T1, DNS_READ);
         final Snapshot second = snapshot(USER, T2, DNS_READ, TUNNEL_READ);
 
-        final DiffResult result = diff.diff(first, second);
+        final DiffResult result = diffAgainst(diff, first, second);
 
         assertThat(result.events()).hasSize(1);
         final ChangeEvent event = result.events().get(0);
@@ -292,7 +292,7 @@ class SnapshotDiffTest {
         final Snapshot first = snapshot(USER, T1, DNS_READ);
         final Snapshot second = snapshot(USER, T2, DNS_READ, TUNNEL_READ);
 
-        final ChangeEvent event = diff.diff(first, second).events().get(0);
+        final ChangeEvent event = diffAgainst(diff, first, second).events().get(0);
 
         assertThat(event.getEventId()).isEqualTo(
                 SnapshotHashing.eventId(USER, second.getSnapshotId(), TUNNEL_READ_ID, ChangeType.ADDED));
@@ -309,13 +309,13 @@ class SnapshotDiffTest {
         final Snapshot newer = snapshot(USER, T2, DNS_READ);
         final Snapshot older = snapshot(USER, T1, TUNNEL_READ);
 
-        final DiffResult result = diff.diff(newer, older);
+        final DiffResult result = diffAgainst(diff, newer, older);
 
         assertThat(result.isStale()).isTrue();
         assertThat(result.events()).isEmpty();
         assertThat(result.catalogUpserts()).isEmpty();
         assertThat(result.removedGroupIds()).isEmpty();
-        assertThat(result.newState()).isEqualTo(newer);
+        assertThat(result.newState().getLastSnapshot()).isEqualTo(newer);
         assertThat(result.report().getOutcome()).isEqualTo(DiffOutcome.STALE_IGNORED);
         assertThat(result.report().getSnapshotId()).isEqualTo(older.getSnapshotId());
     }
@@ -325,7 +325,7 @@ class SnapshotDiffTest {
         final Snapshot first = snapshot(USER, T1, DNS_READ);
         final Snapshot sameTime = snapshot(USER, T1, DNS_READ, TUNNEL_READ);
 
-        final DiffResult result = diff.diff(first, sameTime);
+        final DiffResult result = diffAgainst(diff, first, sameTime);
 
         assertThat(result.isStale()).isFalse();
         assertThat(result.events()).extracting(ChangeEvent::getType).containsExactly(ChangeType.ADDED);
@@ -335,7 +335,7 @@ class SnapshotDiffTest {
     void duplicatePermissionIdIsRejected() {
         final Snapshot duplicated = snapshot(USER, T1, DNS_READ, DNS_READ);
 
-        assertThatThrownBy(() -> diff.diff(null, duplicated))
+        assertThatThrownBy(() -> diffAgainst(diff, null, duplicated))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(DNS_READ_ID)
                 .hasMessageContaining(duplicated.getSnapshotId());
@@ -346,8 +346,13 @@ class SnapshotDiffTest {
         final Snapshot userState = snapshot(USER, T1, DNS_READ);
         final Snapshot accountSnapshot = snapshot(Sources.account("0123456789abcdef0123456789abcdef"), T2, DNS_READ);
 
-        assertThatThrownBy(() -> diff.diff(userState, accountSnapshot))
+        assertThatThrownBy(() -> diffAgainst(diff, userState, accountSnapshot))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("account:0123456789abcdef0123456789abcdef");
+    }
+
+    /** Diffs {@code incoming} against a source whose only accepted snapshot is {@code stored} (may be null). */
+    private static DiffResult diffAgainst(final SnapshotDiff differ, final Snapshot stored, final Snapshot incoming) {
+        return differ.diff(stored == null ? null : SnapshotDiff.initialState(stored), incoming);
     }
 }
