@@ -29,9 +29,10 @@ import java.util.Objects;
  * the last accepted one and a fault never reads as removed permission groups.
  *
  * <p>Not safe for concurrent calls of {@link #poll()}; the scheduler runs at most one poll per
- * source at a time.
+ * source at a time. Public so that a harness can drive polls in a loop with its own clock and
+ * sleeper instead of the Quartz schedule.
  */
-final class SourcePoller {
+public final class SourcePoller {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourcePoller.class);
 
@@ -42,7 +43,10 @@ final class SourcePoller {
     private final Clock clock;
     private final SourceHealth health;
 
-    SourcePoller(final SourceConfig source, final RetryingFetcher fetcher, final RecordPublisher publisher,
+    /**
+     * @param failureThreshold failed polls in a row after which the source is unhealthy, at least 1
+     */
+    public SourcePoller(final SourceConfig source, final RetryingFetcher fetcher, final RecordPublisher publisher,
                  final PollListener listener, final Clock clock, final int failureThreshold) {
         this.source = Objects.requireNonNull(source, "source");
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
@@ -56,7 +60,7 @@ final class SourcePoller {
      * Polls once. Throws no RuntimeException: every failure is logged, written as poll status and
      * reported to the listener.
      */
-    void poll() {
+    public void poll() {
         final Instant startedAt = clock.instant();
         int attempts = 0;
         try {

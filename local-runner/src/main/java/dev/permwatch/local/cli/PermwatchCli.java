@@ -6,25 +6,29 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the {@code permwatch} command: {@code local} runs the whole pipeline in this
- * JVM, {@code replay} diffs a folder of recorded responses.
+ * JVM, {@code replay} diffs a folder of recorded responses, {@code confirm-removals} confirms
+ * removals the shrink guard held, and {@code soak} runs the fault-injection soak.
  */
 @Command(name = "permwatch",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Tracks changes in Cloudflare's API-token permission groups with Kafka.",
-        subcommands = {LocalCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {LocalCommand.class, ReplayCommand.class, ConfirmRemovalsCommand.class, SoakCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success.",
             "1:Runtime failure (Kafka, Schema Registry or the streams app failed or timed out).",
             "2:Invalid usage: unknown option, invalid value, missing folder or unwritable output.",
-            "3:Replay: no file passed validation, so nothing was diffed."})
+            "3:Replay: no file passed validation, so nothing was diffed.",
+            "4:Soak: the change events of the faulty and the clean series differ."})
 public final class PermwatchCli {
 
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
     static final int EXIT_NOTHING_ACCEPTED = 3;
+    static final int EXIT_EVENTS_DIFFER = 4;
 
     public static void main(final String[] args) {
         System.exit(commandLine().execute(args));

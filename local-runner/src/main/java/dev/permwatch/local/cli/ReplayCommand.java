@@ -5,6 +5,7 @@ import dev.permwatch.local.replay.Replay;
 import dev.permwatch.local.replay.ReplayOptions;
 import dev.permwatch.local.replay.ReplaySummary;
 import dev.permwatch.local.replay.WorkDirs;
+import dev.permwatch.local.stack.RemovalSettings;
 import dev.permwatch.schemas.Sources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,10 +50,26 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Write an ADDED event for every group of the first accepted file.")
     private boolean emitBaseline;
 
+    @Option(names = "--removal-confirmations", paramLabel = "N",
+            description = "Consecutive accepted snapshots a permission group must be absent from before it is"
+                    + " removed; 1 removes it at its first absence (default: the streams app's, 2).")
+    private Integer removalConfirmations;
+
+    @Option(names = "--shrink-guard-max-share", paramLabel = "SHARE",
+            description = "Share of the catalog, 0 to 1, that one snapshot may make absent before its removals are"
+                    + " held for confirmation (default: the streams app's, 0.1).")
+    private Double shrinkGuardMaxShare;
+
+    @Option(names = "--shrink-guard-max-count", paramLabel = "N",
+            description = "Number of groups one snapshot may make absent before its removals are held for"
+                    + " confirmation (default: the streams app's, 25).")
+    private Integer shrinkGuardMaxCount;
+
     @Override
     public Integer call() throws Exception {
         final Source source = accountId == null ? Sources.user() : Sources.account(accountId);
-        final ReplayOptions options = new ReplayOptions(inputDir, output, source, emitBaseline);
+        final ReplayOptions options = new ReplayOptions(inputDir, output, source, emitBaseline,
+                new RemovalSettings(removalConfirmations, shrinkGuardMaxShare, shrinkGuardMaxCount));
         final PrintStream err = System.err;
         final Path workDir = Files.createTempDirectory("permwatch-replay-");
         LogSetup.useLogDir(workDir);
@@ -72,6 +89,9 @@ final class ReplayCommand implements Callable<Integer> {
 
         final PrintStream out = System.out;
         out.println(summary.describe() + " output=" + output);
+        for (final ReplaySummary.RejectedFile file : summary.rejected()) {
+            out.println("  rejected " + file.name() + ": " + file.reason());
+        }
         if (summary.accepted() == 0) {
             err.println("permwatch replay: none of the " + summary.files() + " files in " + inputDir
                     + " passed validation; nothing was diffed");

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Creates the four permwatch topics when they are missing. Existing topics are left unchanged,
- * even when their settings differ.
+ * Creates the permwatch topics when they are missing. Existing topics are left unchanged, even
+ * when their settings differ. Every created topic gets the same partition count, which also keeps
+ * the control topic co-partitioned with the snapshots topic, as the streams app requires.
  *
  * <ul>
  *   <li>snapshots: {@code cleanup.policy=delete}, {@code retention.ms=-1} (kept forever), because
@@ -27,7 +28,10 @@ import java.util.concurrent.TimeoutException;
  *   <li>changes: append-only history, {@code retention.ms=-1} (kept forever);</li>
  *   <li>catalog: {@code cleanup.policy=compact}, one record per group key, tombstones for removed
  *       groups;</li>
- *   <li>diff-reports: {@code cleanup.policy=delete}, retention 30 days.</li>
+ *   <li>diff-reports and poll-status: {@code cleanup.policy=delete}, retention 30 days;</li>
+ *   <li>alerts and dead-letter: kept forever, because an alert or an unprocessed record may need
+ *       an operator long after it was written;</li>
+ *   <li>control: operator commands, retention 30 days.</li>
  * </ul>
  */
 public final class TopicSetup {
@@ -38,8 +42,37 @@ public final class TopicSetup {
     public static final String DEFAULT_CHANGES_TOPIC = "permwatch.changes";
     public static final String DEFAULT_CATALOG_TOPIC = "permwatch.catalog";
     public static final String DEFAULT_DIFF_REPORTS_TOPIC = "permwatch.diff-reports";
+    public static final String DEFAULT_POLL_STATUS_TOPIC = "permwatch.poll-status";
+    public static final String DEFAULT_ALERTS_TOPIC = "permwatch.alerts";
+    public static final String DEFAULT_DEAD_LETTER_TOPIC = "permwatch.dead-letter";
+    public static final String DEFAULT_CONTROL_TOPIC = "permwatch.control";
+
+    /**
+     * Names of the topics to create.
+     *
+     * @param snapshots   poller output and streams input
+     * @param changes     change events
+     * @param catalog     compacted catalog
+     * @param diffReports one report per processed snapshot
+     * @param pollStatus  one record per poll
+     * @param alerts      alerts of the poller and the streams app
+     * @param deadLetter  input records the streams app could not process
+     * @param control     operator commands to the streams app
+     */
+    public record TopicNames(String snapshots, String changes, String catalog, String diffReports,
+                             String pollStatus, String alerts, String deadLetter, String control) {
+
+        /** Returns the default names, as the poller and the streams app use them. */
+        public static TopicNames defaults() {
+            return new TopicNames(DEFAULT_SNAPSHOTS_TOPIC, DEFAULT_CHANGES_TOPIC, DEFAULT_CATALOG_TOPIC,
+                    DEFAULT_DIFF_REPORTS_TOPIC, DEFAULT_POLL_STATUS_TOPIC, DEFAULT_ALERTS_TOPIC,
+                    DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_CONTROL_TOPIC);
+        }
+    }
 
     static final long DIFF_REPORTS_RETENTION_MS = Duration.ofDays(30).toMillis();
+    static final long POLL_STATUS_RETENTION_MS = Duration.ofDays(30).toMillis();
+    static final long CONTROL_RETENTION_MS = Duration.ofDays(30).toMillis();
 
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -70,27 +103,26 @@ public final class TopicSetup {
      *
      * @throws IllegalStateException if the cluster rejects a topic or does not respond within 30 s
      */
-    public List<String> createMissing(final String snapshotsTopic, final String changesTopic,
-                                      final String catalogTopic, final String diffReportsTopic) {
-        final List<NewTopic> wanted = List.of(
-                topic(snapshotsTopic, Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.RETENTION_MS_CONFIG, "-1")),
-                topic(changesTopic, Map.of(
+    public List<String> createMissing(final TopicNames names) {
+        final List<NewTopic> required = List.of(
+                topic(names.snapshots(), keptForever()),
+                topic(names.changes(), Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                         TopicConfig.RETENTION_MS_CONFIG, "-1",
                         TopicConfig.RETENTION_BYTES_CONFIG, "-1")),
-                topic(catalogTopic, Map.of(
+                topic(names.catalog(), Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                topic(diffReportsTopic, Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(DIFF_REPORTS_RETENTION_MS))));
+                topic(names.diffReports(), retainedFor(DIFF_REPORTS_RETENTION_MS)),
+                topic(names.pollStatus(), retainedFor(POLL_STATUS_RETENTION_MS)),
+                topic(names.alerts(), keptForever()),
+                topic(names.deadLetter(), keptForever()),
+                topic(names.control(), retainedFor(CONTROL_RETENTION_MS)));
 
         try {
             final Set<String> existing = admin.listTopics().names()
                     .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             final List<NewTopic> missing = new ArrayList<>();
-            for (final NewTopic topic : wanted) {
+            for (final NewTopic topic : required) {
                 if (!existing.contains(topic.name())) {
                     missing.add(topic);
                 }
@@ -127,8 +159,17 @@ public final class TopicSetup {
 
     /** Creates the topics under their default names. */
     public List<String> createMissing() {
-        return createMissing(DEFAULT_SNAPSHOTS_TOPIC, DEFAULT_CHANGES_TOPIC, DEFAULT_CATALOG_TOPIC,
-                DEFAULT_DIFF_REPORTS_TOPIC);
+        return createMissing(TopicNames.defaults());
+    }
+
+    private static Map<String, String> keptForever() {
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, "-1");
+    }
+
+    private static Map<String, String> retainedFor(final long retentionMillis) {
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retentionMillis));
     }
 
     private NewTopic topic(final String name, final Map<String, String> configs) {

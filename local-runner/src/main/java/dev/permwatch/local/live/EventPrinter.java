@@ -1,8 +1,12 @@
 package dev.permwatch.local.live;
 
+import dev.permwatch.avro.Alert;
 import dev.permwatch.avro.ChangeEvent;
 import dev.permwatch.avro.DiffReport;
+import dev.permwatch.avro.PollOutcome;
+import dev.permwatch.avro.PollStatus;
 import dev.permwatch.avro.Snapshot;
+import dev.permwatch.schemas.Sources;
 import dev.permwatch.local.events.ChangeEventLines;
 import dev.permwatch.local.kafka.TopicSetup;
 import dev.permwatch.local.stack.TopicReader;
@@ -23,8 +27,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Prints every new change event and one progress line per processed snapshot, reading the
- * changes and diff-reports topics with {@code read_committed}.
+ * Prints every new change event, one progress line per processed snapshot, one line per alert and
+ * one line per failed poll, reading the changes, diff-reports, alerts and poll-status topics with
+ * {@code read_committed}. Poll-status records and alerts contain no API token, so neither do the lines.
  *
  * <p>It starts at the current end of both topics, so a second run does not repeat old events.
  * Events of one poll are printed before the progress line of that poll.
@@ -44,7 +49,8 @@ final class EventPrinter implements AutoCloseable {
         this.out = out;
         this.consumer = TopicReader.consumer(bootstrapServers, serdeConfig);
         final List<TopicPartition> partitions = TopicReader.partitions(consumer,
-                List.of(TopicSetup.DEFAULT_CHANGES_TOPIC, TopicSetup.DEFAULT_DIFF_REPORTS_TOPIC));
+                List.of(TopicSetup.DEFAULT_CHANGES_TOPIC, TopicSetup.DEFAULT_DIFF_REPORTS_TOPIC,
+                        TopicSetup.DEFAULT_ALERTS_TOPIC, TopicSetup.DEFAULT_POLL_STATUS_TOPIC));
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         // seekToEnd is lazy: resolve the positions now, before the poller writes anything.
@@ -85,6 +91,10 @@ final class EventPrinter implements AutoCloseable {
                 out.println(ChangeEventLines.format(event));
             } else if (record.value() instanceof DiffReport report) {
                 reports.add(report);
+            } else if (record.value() instanceof Alert alert) {
+                out.println(alertLine(alert));
+            } else if (record.value() instanceof PollStatus status && status.getOutcome() == PollOutcome.FAILED) {
+                out.println(failedPollLine(status));
             }
         }
         for (final DiffReport report : reports) {
@@ -92,6 +102,31 @@ final class EventPrinter implements AutoCloseable {
             out.println(ChangeEventLines.format(report) + (latency == null ? "" : " latencyMs=" + latency));
         }
         out.flush();
+    }
+
+    /** Formats an alert as {@code ALERT <severity> <kind> source=<key> snapshot=<id> <message> action: <action>}. */
+    static String alertLine(final Alert alert) {
+        final StringBuilder line = new StringBuilder("ALERT ").append(alert.getSeverity()).append(' ')
+                .append(alert.getKind());
+        line.append(" source=").append(alert.getSource() == null ? "unknown" : Sources.key(alert.getSource()));
+        if (alert.getSnapshotId() != null) {
+            line.append(" snapshot=").append(alert.getSnapshotId());
+        }
+        return line.append(' ').append(alert.getMessage()).append(" action: ").append(alert.getAction()).toString();
+    }
+
+    /** Formats a failed poll with its reason, HTTP status, Cloudflare error codes and attempts. */
+    static String failedPollLine(final PollStatus status) {
+        final StringBuilder line = new StringBuilder("POLL FAILED source=").append(Sources.key(status.getSource()))
+                .append(" reason=").append(status.getReason());
+        if (status.getHttpStatus() != null) {
+            line.append(" httpStatus=").append(status.getHttpStatus());
+        }
+        if (!status.getCloudflareErrorCodes().isEmpty()) {
+            line.append(" cloudflareErrors=").append(status.getCloudflareErrorCodes());
+        }
+        return line.append(" attempts=").append(status.getAttempts())
+                .append(" failuresInARow=").append(status.getConsecutiveFailures()).toString();
     }
 
     @Override

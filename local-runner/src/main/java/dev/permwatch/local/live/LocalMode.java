@@ -3,6 +3,7 @@ package dev.permwatch.local.live;
 import dev.permwatch.avro.Snapshot;
 import dev.permwatch.local.demo.DemoApiServer;
 import dev.permwatch.local.stack.LocalStack;
+import dev.permwatch.local.stack.StreamsPropertiesFile;
 import dev.permwatch.poller.PollFailure;
 import dev.permwatch.poller.PollListener;
 import dev.permwatch.poller.PollerApp;
@@ -13,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -83,8 +85,12 @@ public final class LocalMode implements AutoCloseable {
                     + interval() + ". Data in " + options.dataDir().toAbsolutePath() + ". Press Ctrl-C to stop.");
         }
 
-        final LocalStack stack = LocalStack.start(options.dataDir(), APPLICATION_ID, false);
+        final LocalStack stack = LocalStack.start(options.dataDir(), APPLICATION_ID, false,
+                options.removal().toStreamsSettings());
         started.push(stack);
+        started.push(() -> StreamsPropertiesFile.delete(options.dataDir()));
+        final Path streamsFile = StreamsPropertiesFile.write(stack);
+        out.println("Streams settings of this run (for confirm-removals): " + streamsFile);
 
         final EventPrinter printer = new EventPrinter(stack.bootstrapServers(), stack.serdeConfig(), out);
         started.push(printer);
@@ -156,7 +162,9 @@ public final class LocalMode implements AutoCloseable {
 
             @Override
             public void onFailure(final String sourceName, final PollFailure failure) {
-                out.println("poll source=" + sourceName + " failed: " + failure.describe());
+                // The printer prints the failure from its poll-status record, with the attempts; the
+                // message with its detail goes to the log only.
+                LOG.debug("source={} poll failed: {}", sourceName, failure.describe());
             }
         };
     }

@@ -100,7 +100,8 @@ public final class Replay {
     }
 
     private ReplaySummary replay(final List<Path> files, final BufferedWriter writer) throws IOException {
-        try (LocalStack stack = LocalStack.start(workDir, APPLICATION_ID, options.emitBaseline())) {
+        try (LocalStack stack = LocalStack.start(workDir, APPLICATION_ID, options.emitBaseline(),
+                options.removal().toStreamsSettings())) {
             final List<ReplaySummary.RejectedFile> rejected = new ArrayList<>();
             final List<Snapshot> accepted = publish(stack, files, rejected);
             final Map<String, DiffReport> reports = awaitReports(stack, accepted);

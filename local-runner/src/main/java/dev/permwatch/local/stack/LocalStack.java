@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The Kafka side of permwatch in one JVM: an embedded broker, a local Schema Registry, the four
- * topics and the streams app, all with their data below one folder.
+ * The Kafka side of permwatch in one JVM: an embedded broker, a local Schema Registry, the
+ * permwatch topics and the streams app, all with their data below one folder.
  *
  * <p>Folder layout: {@code kafka/} (broker), {@code schema-registry/} (registered schemas) and
  * {@code streams/} (Kafka Streams state). Reusing the folder continues the same series: the
@@ -40,6 +40,7 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private LocalSchemaRegistry registry;
     private StreamsApp streamsApp;
+    private Properties streamsProperties;
 
     private LocalStack(final Path dataDir) {
         this.dataDir = dataDir.toAbsolutePath();
@@ -54,9 +55,22 @@ public final class LocalStack implements AutoCloseable {
      * @throws IllegalStateException if a part fails to start; the parts already started are stopped
      */
     public static LocalStack start(final Path dataDir, final String applicationId, final boolean emitBaseline) {
+        return start(dataDir, applicationId, emitBaseline, Map.of());
+    }
+
+    /**
+     * Starts the stack as {@link #start(Path, String, boolean)} does, with extra streams app
+     * settings such as {@code permwatch.removal.confirmations}.
+     *
+     * @param streamsSettings keys and values added to the streams app's properties; they override
+     *                        the stack's own settings
+     * @throws IllegalArgumentException if the streams app rejects a setting; nothing is left running
+     */
+    public static LocalStack start(final Path dataDir, final String applicationId, final boolean emitBaseline,
+                                   final Map<String, String> streamsSettings) {
         final LocalStack stack = new LocalStack(dataDir);
         try {
-            stack.startParts(applicationId, emitBaseline);
+            stack.startParts(applicationId, emitBaseline, streamsSettings);
             return stack;
         } catch (final RuntimeException e) {
             stack.close();
@@ -64,7 +78,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startParts(final String applicationId, final boolean emitBaseline) {
+    private void startParts(final String applicationId, final boolean emitBaseline,
+                            final Map<String, String> streamsSettings) {
         broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), 0);
         started.push(broker);
         broker.start();
@@ -81,13 +96,15 @@ public final class LocalStack implements AutoCloseable {
             new TopicSetup(admin, 1, (short) 1).createMissing();
         }
 
-        streamsApp = new StreamsApp(streamsProperties(applicationId, emitBaseline));
+        streamsProperties = baseStreamsProperties(applicationId, emitBaseline);
+        streamsProperties.putAll(streamsSettings);
+        streamsApp = new StreamsApp(streamsProperties);
         started.push(streamsApp);
         streamsApp.start();
         awaitStreamsRunning();
     }
 
-    private Properties streamsProperties(final String applicationId, final boolean emitBaseline) {
+    private Properties baseStreamsProperties(final String applicationId, final boolean emitBaseline) {
         final Properties props = new Properties();
         props.putAll(serdeConfig());
         props.put("bootstrap.servers", broker.bootstrapServers());
@@ -133,6 +150,16 @@ public final class LocalStack implements AutoCloseable {
     /** Returns the data folder. */
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * Returns a copy of the streams app's properties, for clients that read the streams app's
+     * configuration, such as the confirm-removals command.
+     */
+    public Properties streamsProperties() {
+        final Properties copy = new Properties();
+        copy.putAll(streamsProperties);
+        return copy;
     }
 
     /** Returns the streams app, e.g. to check its state. */

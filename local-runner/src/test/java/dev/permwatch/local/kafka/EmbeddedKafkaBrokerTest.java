@@ -40,7 +40,11 @@ class EmbeddedKafkaBrokerTest {
             broker.start();
             try (Admin admin = admin(broker)) {
                 final TopicSetup setup = new TopicSetup(admin, 1, (short) 1);
-                assertThat(setup.createMissing()).hasSize(4);
+                assertThat(setup.createMissing()).containsExactlyInAnyOrder(TopicSetup.DEFAULT_SNAPSHOTS_TOPIC,
+                        TopicSetup.DEFAULT_CHANGES_TOPIC, TopicSetup.DEFAULT_CATALOG_TOPIC,
+                        TopicSetup.DEFAULT_DIFF_REPORTS_TOPIC, TopicSetup.DEFAULT_POLL_STATUS_TOPIC,
+                        TopicSetup.DEFAULT_ALERTS_TOPIC, TopicSetup.DEFAULT_DEAD_LETTER_TOPIC,
+                        TopicSetup.DEFAULT_CONTROL_TOPIC);
                 assertThat(setup.createMissing()).isEmpty();
                 admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
                         .all().get();
@@ -65,9 +69,17 @@ class EmbeddedKafkaBrokerTest {
                         TopicSetup.DEFAULT_CATALOG_TOPIC);
                 final ConfigResource changes = new ConfigResource(ConfigResource.Type.TOPIC,
                         TopicSetup.DEFAULT_CHANGES_TOPIC);
-                final Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(catalog, changes)).all().get();
+                final ConfigResource pollStatus = new ConfigResource(ConfigResource.Type.TOPIC,
+                        TopicSetup.DEFAULT_POLL_STATUS_TOPIC);
+                final ConfigResource alerts = new ConfigResource(ConfigResource.Type.TOPIC,
+                        TopicSetup.DEFAULT_ALERTS_TOPIC);
+                final Map<ConfigResource, Config> configs = admin.describeConfigs(
+                        List.of(catalog, changes, pollStatus, alerts)).all().get();
                 assertThat(configs.get(catalog).get("cleanup.policy").value()).isEqualTo("compact");
                 assertThat(configs.get(changes).get("retention.ms").value()).isEqualTo("-1");
+                assertThat(configs.get(pollStatus).get("retention.ms").value())
+                        .isEqualTo(String.valueOf(java.time.Duration.ofDays(30).toMillis()));
+                assertThat(configs.get(alerts).get("retention.ms").value()).isEqualTo("-1");
                 assertThat(new TopicSetup(admin, 1, (short) 1).createMissing()).isEmpty();
             }
         }

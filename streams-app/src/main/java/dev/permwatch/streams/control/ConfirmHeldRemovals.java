@@ -42,9 +42,9 @@ import java.util.regex.Pattern;
  */
 public final class ConfirmHeldRemovals {
 
-    static final int EXIT_OK = 0;
-    static final int EXIT_FAILED = 1;
-    static final int EXIT_USAGE = 2;
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
 
     /** Maximum time to wait for the broker to acknowledge the command. */
     static final long SEND_TIMEOUT_SECONDS = 60;
@@ -70,8 +70,8 @@ public final class ConfirmHeldRemovals {
      * @param producers creates the producer from the Kafka client configuration; the tool closes it
      * @return the exit code
      */
-    static int run(final String[] args, final PrintStream out, final PrintStream err, final Clock clock,
-                   final Function<Map<String, Object>, Producer<String, OperatorCommand>> producers) {
+    public static int run(final String[] args, final PrintStream out, final PrintStream err, final Clock clock,
+                          final Function<Map<String, Object>, Producer<String, OperatorCommand>> producers) {
         final Arguments arguments;
         final StreamsAppConfig config;
         try {
@@ -124,7 +124,8 @@ public final class ConfirmHeldRemovals {
         return EXIT_FAILED;
     }
 
-    private static Producer<String, OperatorCommand> kafkaProducer(final Map<String, Object> clientConfig) {
+    /** Creates the producer that {@link #main} uses: String keys, Avro values with the configured registry. */
+    public static Producer<String, OperatorCommand> kafkaProducer(final Map<String, Object> clientConfig) {
         final SpecificAvroSerde<OperatorCommand> serde = new SpecificAvroSerde<>();
         serde.configure(clientConfig, false);
         final Properties props = new Properties();
