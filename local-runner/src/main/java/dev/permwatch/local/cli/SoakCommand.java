@@ -5,6 +5,7 @@ import dev.permwatch.local.soak.FaultInjectionSoak;
 import dev.permwatch.local.soak.SoakResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,8 +30,9 @@ import java.util.concurrent.Callable;
             "4:The change events differ."})
 final class SoakCommand implements Callable<Integer> {
 
-    @Option(names = "--corpus", paramLabel = "DIR", defaultValue = "../shared/corpus/cloudflare-permission-groups",
-            description = "Folder of recorded API responses, played in name order (default: ${DEFAULT-VALUE}).")
+    @Parameters(index = "0", paramLabel = "DIR",
+            description = "Folder of recorded API responses (JSON bodies as the API returns them), played in name"
+                    + " order.")
     private Path corpus;
 
     @Option(names = "--polls", paramLabel = "N", defaultValue = "10000",

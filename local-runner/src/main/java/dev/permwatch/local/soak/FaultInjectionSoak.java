@@ -304,7 +304,7 @@ public final class FaultInjectionSoak {
     static List<byte[]> loadLists(final Path corpusDir) {
         if (!Files.isDirectory(corpusDir)) {
             throw new IllegalArgumentException("Recorded lists folder not found: " + corpusDir.toAbsolutePath()
-                    + ". Pass a folder of recorded permission-group responses with --corpus");
+                    + ". Pass a folder of recorded permission-group responses as DIR");
         }
         final List<Path> files;
         try (Stream<Path> entries = Files.list(corpusDir)) {
@@ -317,7 +317,7 @@ public final class FaultInjectionSoak {
         }
         if (files.isEmpty()) {
             throw new IllegalArgumentException("No .json files in " + corpusDir.toAbsolutePath()
-                    + ". Pass a folder of recorded permission-group responses with --corpus");
+                    + ". Pass a folder of recorded permission-group responses as DIR");
         }
         final PermissionGroupListParser parser = new PermissionGroupListParser();
         final List<byte[]> lists = new ArrayList<>();
