@@ -1,5 +1,6 @@
 package dev.permwatch.streams;
 
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,8 @@ public final class StreamsMain {
         try {
             props = load(Path.of(args[0]));
             app = new StreamsApp(props);
-        } catch (final IllegalArgumentException | IOException e) {
+        } catch (final IllegalArgumentException | IOException | ConfigException e) {
+            // Messages of ConfigException from the serdes show URLs only with the user info redacted.
             err.println("Invalid configuration: " + e.getMessage());
             err.println(USAGE);
             return EXIT_USAGE;

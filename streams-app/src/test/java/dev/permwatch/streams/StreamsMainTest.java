@@ -55,6 +55,25 @@ class StreamsMainTest {
         assertThat(stderr()).doesNotContain("s3cret");
     }
 
+    @Test
+    void slashInRegistryPasswordIsNotShown() throws IOException {
+        final Path file = folder.resolve("streams.properties");
+        Files.writeString(file, """
+                bootstrap.servers=127.0.0.1:9092
+                schema.registry.url=http://regUser:REGSECRET/PW@127.0.0.1:18798
+                basic.auth.credentials.source=URL
+                state.dir=%s
+                """.formatted(folder.resolve("state").toString().replace("\\", "/")));
+
+        final int exitCode = StreamsMain.run(new String[] {file.toString()}, err);
+
+        assertThat(exitCode).isEqualTo(StreamsMain.EXIT_USAGE);
+        assertThat(stderr()).contains("Invalid configuration:");
+        assertThat(stderr()).contains("schema.registry.url");
+        assertThat(stderr()).doesNotContain("REGSECRET");
+        assertThat(stderr()).doesNotContain("PW");
+    }
+
     private String stderr() {
         return errBytes.toString(StandardCharsets.UTF_8);
     }

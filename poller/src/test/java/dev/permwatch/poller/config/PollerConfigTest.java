@@ -318,6 +318,27 @@ class PollerConfigTest {
         assertThat(error.getMessage()).contains("user info").doesNotContain("s3cret");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"https://user:CFSECRET/PW@127.0.0.1:18765/client/v4",
+            "https://user:CFSECRET?PW@127.0.0.1:18765/client/v4", "https://user:CFSECRET#PW@127.0.0.1:18765/client/v4",
+            "https://user:CFSECRET@PW@127.0.0.1:18765/client/v4", "ftp://user:CFSECRET/PW@127.0.0.1:18765/client/v4",
+            "https://user:CFSECRET/PW@127.0.0.1:18765/client/v4 with space"})
+    void baseUrlPasswordIsNeverShown(final String url) {
+        final PollerConfigException error = rejected(with("permwatch.cloudflare.base.url", url));
+
+        assertThat(error.key()).isEqualTo("permwatch.cloudflare.base.url");
+        assertThat(error.getMessage()).doesNotContain("CFSECRET");
+        assertThat(error.getMessage()).doesNotContain("PW");
+    }
+
+    @Test
+    void baseUrlSlashInPasswordIsUserInfo() {
+        final PollerConfigException error = rejected(with("permwatch.cloudflare.base.url",
+                "https://user:CFSECRET/PW@127.0.0.1:18765/client/v4"));
+
+        assertThat(error.getMessage()).contains("user info");
+    }
+
     @Test
     void missingTokenVariableIsNamed() {
         final PollerConfigException error = rejected(minimal(), Map.of());
