@@ -14,6 +14,9 @@ final class BaseUrls {
 
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
+    /** Two or three dot-separated numbers, such as 127.1: the shortened IPv4 forms that inet_aton accepts. */
+    private static final Pattern SHORT_IPV4 = Pattern.compile("[0-9]+(\\.[0-9]+){1,2}");
+
     private BaseUrls() {
     }
 
@@ -49,7 +52,7 @@ final class BaseUrls {
         }
         if (uri.getHost() == null) {
             throw new PollerConfigException(key, "Invalid value '" + shown + "' for " + key
-                    + ": the URL has no host; write for example https://api.cloudflare.com/client/v4");
+                    + ": " + missingHostReason(uri) + "; write for example https://api.cloudflare.com/client/v4");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new PollerConfigException(key, "Invalid value '" + shown + "' for " + key
@@ -67,6 +70,26 @@ final class BaseUrls {
             normalized = normalized.substring(0, normalized.length() - 1);
         }
         return URI.create(normalized);
+    }
+
+    /**
+     * Explains why {@link URI#getHost()} is null. java.net.URI (RFC 2396) then keeps an authority
+     * it cannot read as host and port, such as the shortened IPv4 form {@code 127.1}, a host name
+     * whose last label starts with a digit or has an underscore, or a port that is not a number.
+     * The caller has rejected {@code @}, so the authority contains no user info.
+     */
+    private static String missingHostReason(final URI uri) {
+        final String authority = uri.getRawAuthority();
+        if (authority == null || authority.isEmpty()) {
+            return "the URL has no host";
+        }
+        final String host = authority.replaceFirst(":[0-9]*$", "");
+        if (SHORT_IPV4.matcher(host).matches()) {
+            return "the host '" + host + "' is a shortened IPv4 address, which java.net.URI does not accept;"
+                    + " write all four numbers, for example 127.0.0.1";
+        }
+        return "'" + authority + "' is not a valid host or host:port; write a DNS name, an IPv4 address with"
+                + " all four numbers such as 127.0.0.1, or an IPv6 address in brackets such as [::1], and a numeric port";
     }
 
     /** Decides from the literal host alone, without a DNS lookup. */
