@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Checks once at start that the brokers answer, because Kafka Streams itself keeps retrying an
+ * Checks once at start that the brokers respond, because Kafka Streams itself keeps retrying an
  * unreachable {@code bootstrap.servers} without a clear log line. The check only logs: it never
  * stops the app, which connects as soon as the brokers come up.
  */
@@ -39,7 +39,7 @@ final class BootstrapCheck {
      * Describes the cluster with {@code timeout} and logs a WARN when that fails.
      *
      * @param adminConfig admin client configuration derived from the Streams configuration
-     * @return whether the brokers answered within the timeout
+     * @return whether the brokers responded within the timeout
      */
     static boolean reachable(final Map<String, Object> adminConfig, final Duration timeout) {
         final Object servers = adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
