@@ -1,5 +1,6 @@
 package dev.permwatch.serde;
 
+import dev.permwatch.schemas.UrlRedaction;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -208,35 +209,31 @@ public final class AvroSerdeConfig extends AbstractConfig {
                 return url;
             }
             if (!"http".equals(scheme) && !"https".equals(scheme) || url.getHost() == null) {
-                throw new ConfigException(SCHEMA_REGISTRY_URL, redact(trimmed),
-                        "expected http://host:port, https://host:port or mock://<scope>.");
+                throw new ConfigException(SCHEMA_REGISTRY_URL, UrlRedaction.redactUserInfo(trimmed),
+                        "expected http://host:port, https://host:port or mock://<scope>." + userInfoHint(trimmed));
             }
             return url;
         } catch (final URISyntaxException e) {
-            throw new ConfigException(SCHEMA_REGISTRY_URL, redact(trimmed),
+            throw new ConfigException(SCHEMA_REGISTRY_URL, UrlRedaction.redactUserInfo(trimmed),
                     "not a valid URL (" + e.getReason() + "); expected http://host:port or mock://<scope>.");
         }
+    }
+
+    /** Explains the usual cause of a URL with user info that does not parse, without showing it. */
+    private static String userInfoHint(final String url) {
+        if (url.indexOf('@') < 0) {
+            return "";
+        }
+        return " If the URL contains user:password@, percent-encode '/', '?', '#' and '@' in the password"
+                + " (%2F, %3F, %23, %40), or set basic.auth.credentials.source=USER_INFO and "
+                + BASIC_AUTH_USER_INFO + " instead.";
     }
 
     private String redactedUrls() {
         final List<String> redacted = new ArrayList<>();
         for (final String url : configuredUrls()) {
-            redacted.add(redact(url.trim()));
+            redacted.add(UrlRedaction.redactUserInfo(url.trim()));
         }
         return String.join(",", redacted);
-    }
-
-    /** Replaces the user info of a URL with {@code ***}, so URL credentials never reach a message. */
-    static String redact(final String url) {
-        final int scheme = url.indexOf("://");
-        final int at = url.lastIndexOf('@');
-        if (scheme < 0 || at < scheme) {
-            return url;
-        }
-        final int pathStart = url.indexOf('/', scheme + 3);
-        if (pathStart >= 0 && pathStart < at) {
-            return url;
-        }
-        return url.substring(0, scheme + 3) + "***@" + url.substring(at + 1);
     }
 }

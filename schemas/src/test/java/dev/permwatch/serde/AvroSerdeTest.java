@@ -30,6 +30,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class AvroSerdeTest {
 
@@ -464,6 +465,31 @@ class AvroSerdeTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("ftp://***@127.0.0.1:8081")
                 .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void slashInUrlPasswordIsNotShown() {
+        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "http://regUser:REGSECRET/PW@127.0.0.1:18798");
+        config.put(AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "URL");
+
+        final Throwable error = catchThrowable(() -> serializer(false));
+
+        assertThat(error).isInstanceOf(ConfigException.class);
+        assertThat(error.getMessage()).contains("http://***@127.0.0.1:18798");
+        assertThat(error.getMessage()).contains("percent-encode");
+        assertThat(error.getMessage()).doesNotContain("REGSECRET");
+        assertThat(error.getMessage()).doesNotContain("PW");
+    }
+
+    @Test
+    void slashInUrlPasswordIsNotShownInMockMix() {
+        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://scope,http://regUser:REGSECRET/PW@127.0.0.1:18798");
+
+        final Throwable error = catchThrowable(() -> serializer(false));
+
+        assertThat(error).isInstanceOf(ConfigException.class);
+        assertThat(error.getMessage()).doesNotContain("REGSECRET");
+        assertThat(error.getMessage()).doesNotContain("PW");
     }
 
     private AvroSerializer<Object> serializer(final boolean isKey) {

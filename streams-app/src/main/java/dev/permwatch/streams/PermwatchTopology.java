@@ -206,6 +206,10 @@ public final class PermwatchTopology {
                                 + " processed snapshot={} fetchedAt={}",
                         sourceKey, snapshot.getSnapshotId(), snapshot.getFetchedAt(),
                         stored.getLastSnapshot().getSnapshotId(), stored.getLastSnapshot().getFetchedAt());
+            } else if (result.isDuplicate()) {
+                LOG.info("Ignored duplicate snapshot: source={} snapshot={} fetchedAt={} was already processed;"
+                                + " no change events, no state change",
+                        sourceKey, snapshot.getSnapshotId(), snapshot.getFetchedAt());
             } else {
                 store.put(sourceKey, result.newState());
             }

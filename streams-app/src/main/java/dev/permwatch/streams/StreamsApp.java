@@ -66,6 +66,8 @@ public final class StreamsApp implements AutoCloseable {
                 settings.snapshotsTopic(), settings.changesTopic(), settings.catalogTopic(),
                 settings.diffReportsTopic(), settings.emitBaselineAdded());
         streams.start();
+        final StreamsConfig streamsConfig = new StreamsConfig(config.streamsProperties());
+        BootstrapCheck.startAsync(streamsConfig.getAdminConfigs("permwatch-bootstrap-check"), BootstrapCheck.TIMEOUT);
     }
 
     /** Returns the current state of the Kafka Streams client. */

@@ -1,6 +1,9 @@
 package dev.permwatch.streams;
 
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +53,16 @@ public final class StreamsMain {
         try {
             props = load(Path.of(args[0]));
             app = new StreamsApp(props);
-        } catch (final IllegalArgumentException | IOException e) {
+        } catch (final IllegalArgumentException | IOException | ConfigException e) {
+            // Messages of ConfigException from the serdes show URLs only with the user info redacted.
             err.println("Invalid configuration: " + e.getMessage());
+            err.println(USAGE);
+            return EXIT_USAGE;
+        } catch (final KafkaException e) {
+            // The client constructor connects to nothing, so what fails here is local setup such as
+            // a state.dir that is a file or cannot be created.
+            err.println("Invalid configuration: " + e.getMessage() + ". Check " + StreamsConfig.STATE_DIR_CONFIG
+                    + " and the other Kafka Streams settings in " + args[0]);
             err.println(USAGE);
             return EXIT_USAGE;
         }

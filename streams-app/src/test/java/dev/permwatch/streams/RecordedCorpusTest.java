@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -138,10 +139,17 @@ class RecordedCorpusTest {
                 .collect(Collectors.toSet());
     }
 
-    /** Parses one recorded response into a snapshot fetched at midnight UTC of the date in the file name. */
+    /**
+     * Parses one recorded response into a snapshot fetched on the date in the file name, as many
+     * minutes after midnight UTC as the file's sequence number. Two lists recorded on one day so
+     * become two polls with distinct snapshot ids, not one snapshot delivered twice.
+     */
     private static Snapshot load(final Path file) throws IOException {
-        final String date = file.getFileName().toString().substring(4, 14);
-        final Instant fetchedAt = LocalDate.parse(date).atStartOfDay(ZoneOffset.UTC).toInstant();
+        final String fileName = file.getFileName().toString();
+        final int sequence = Integer.parseInt(fileName.substring(0, 3));
+        final String date = fileName.substring(4, 14);
+        final Instant fetchedAt = LocalDate.parse(date).atStartOfDay(ZoneOffset.UTC).toInstant()
+                .plus(Duration.ofMinutes(sequence));
 
         final List<PermissionGroup> groups = new ArrayList<>();
         for (final JsonNode item : MAPPER.readTree(file.toFile()).get("result")) {

@@ -55,6 +55,57 @@ class StreamsMainTest {
         assertThat(stderr()).doesNotContain("s3cret");
     }
 
+    @Test
+    void slashInRegistryPasswordIsNotShown() throws IOException {
+        final Path file = folder.resolve("streams.properties");
+        Files.writeString(file, """
+                bootstrap.servers=127.0.0.1:9092
+                schema.registry.url=http://regUser:REGSECRET/PW@127.0.0.1:18798
+                basic.auth.credentials.source=URL
+                state.dir=%s
+                """.formatted(folder.resolve("state").toString().replace("\\", "/")));
+
+        final int exitCode = StreamsMain.run(new String[] {file.toString()}, err);
+
+        assertThat(exitCode).isEqualTo(StreamsMain.EXIT_USAGE);
+        assertThat(stderr()).contains("Invalid configuration:");
+        assertThat(stderr()).contains("schema.registry.url");
+        assertThat(stderr()).doesNotContain("REGSECRET");
+        assertThat(stderr()).doesNotContain("PW");
+    }
+
+    @Test
+    void stateDirThatIsFileIsInvalid() throws IOException {
+        final Path stateFile = Files.writeString(folder.resolve("state-file"), "not a folder");
+        final Path file = folder.resolve("streams.properties");
+        Files.writeString(file, """
+                bootstrap.servers=127.0.0.1:9
+                schema.registry.url=mock://main-test
+                state.dir=%s
+                """.formatted(stateFile.toString().replace("\\", "/")));
+
+        final int exitCode = StreamsMain.run(new String[] {file.toString()}, err);
+
+        assertThat(exitCode).isEqualTo(StreamsMain.EXIT_USAGE);
+        assertThat(stderr()).contains("Invalid configuration:");
+        assertThat(stderr()).contains("state.dir");
+    }
+
+    @Test
+    void malformedRegistryUrlIsInvalid() throws IOException {
+        final Path file = folder.resolve("streams.properties");
+        Files.writeString(file, """
+                bootstrap.servers=127.0.0.1:9
+                schema.registry.url=http://exa mple:8081
+                """);
+
+        final int exitCode = StreamsMain.run(new String[] {file.toString()}, err);
+
+        assertThat(exitCode).isEqualTo(StreamsMain.EXIT_USAGE);
+        assertThat(stderr()).contains("Invalid configuration:");
+        assertThat(stderr()).contains("schema.registry.url");
+    }
+
     private String stderr() {
         return errBytes.toString(StandardCharsets.UTF_8);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.permwatch.avro.PermissionGroup;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -35,8 +37,14 @@ import java.util.regex.Pattern;
  * never empty.
  *
  * <p>{@code description} (kept exactly, trailing newlines included) and {@code scopes} map to
- * their record fields and stay null when absent. Every other item field goes into
- * {@code extraFields} as canonical JSON text with object keys sorted.
+ * their record fields and stay null when absent or JSON null. Every other item field goes into
+ * {@code extraFields} as canonical JSON text: object keys sorted, and decimal numbers without
+ * trailing zeros in plain notation, so {@code 0.10}, {@code 0.1} and {@code 1e-1} give the same
+ * text. An item field whose value is JSON null is left out, like an absent one.
+ *
+ * <p>An optional {@code result_info} must describe one complete page: {@code total_pages}, when
+ * present, an integer no greater than 1, and {@code total_count}, when present, an integer equal
+ * to the number of items.
  *
  * <p>Instances are thread-safe.
  */
@@ -56,6 +64,8 @@ public final class PermissionGroupListParser {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            // Already the Jackson 2.x default; set here because canonical numbers depend on it.
+            .enable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
     /**
@@ -154,10 +164,44 @@ public final class PermissionGroupListParser {
                     + " token has some permission groups, so an empty list is never taken as a snapshot");
         }
 
-        final JsonNode totalPages = root.path("result_info").path("total_pages");
-        if (totalPages.isNumber() && totalPages.asLong() > 1) {
-            throw new InvalidResponseException("The response is page " + root.path("result_info").path("page").asText("?")
-                    + " of " + totalPages.asLong() + " (result_info.total_pages), so it holds only part of the list");
+        checkResultInfo(root.get("result_info"), result.size());
+    }
+
+    /**
+     * Rejects a {@code result_info} that marks the list as partial or that cannot be read. A JSON
+     * null field counts as absent.
+     */
+    private static void checkResultInfo(final JsonNode resultInfo, final int itemCount) throws InvalidResponseException {
+        if (resultInfo == null || resultInfo.isNull()) {
+            return;
+        }
+        if (!resultInfo.isObject()) {
+            throw new InvalidResponseException("The envelope field 'result_info' is a " + typeName(resultInfo)
+                    + ", expected an object with the page counts");
+        }
+
+        final JsonNode totalPages = resultInfo.get("total_pages");
+        if (totalPages != null && !totalPages.isNull()) {
+            if (!totalPages.isIntegralNumber()) {
+                throw new InvalidResponseException("result_info.total_pages is " + describe(totalPages)
+                        + ", expected an integer, so whether the list is complete is unknown");
+            }
+            if (totalPages.asLong() > 1) {
+                throw new InvalidResponseException("The response is page " + resultInfo.path("page").asText("?")
+                        + " of " + totalPages.asLong() + " (result_info.total_pages), so it holds only part of the list");
+            }
+        }
+
+        final JsonNode totalCount = resultInfo.get("total_count");
+        if (totalCount != null && !totalCount.isNull()) {
+            if (!totalCount.isIntegralNumber()) {
+                throw new InvalidResponseException("result_info.total_count is " + describe(totalCount)
+                        + ", expected an integer, so whether the list is complete is unknown");
+            }
+            if (totalCount.bigIntegerValue().compareTo(BigInteger.valueOf(itemCount)) != 0) {
+                throw new InvalidResponseException("result_info.total_count is " + totalCount.bigIntegerValue()
+                        + " but the item count of 'result' is " + itemCount + ", so the response holds only part of the list");
+            }
         }
     }
 
@@ -193,7 +237,7 @@ public final class PermissionGroupListParser {
                 .setName(name.textValue())
                 .setDescription(parseDescription(item.get("description"), at))
                 .setScopes(parseScopes(item.get("scopes"), at))
-                .setExtraFields(extraFields(item))
+                .setExtraFields(extraFields(item, at))
                 .build();
     }
 
@@ -226,23 +270,28 @@ public final class PermissionGroupListParser {
         return values;
     }
 
-    private Map<String, String> extraFields(final JsonNode item) throws InvalidResponseException {
+    /**
+     * Returns the item fields without a record field of their own. A JSON null value is unknown,
+     * like a null description, so the field is left out and the diff carries its last value forward.
+     */
+    private Map<String, String> extraFields(final JsonNode item, final String at) throws InvalidResponseException {
         final Map<String, String> extra = new TreeMap<>();
         final Iterator<Map.Entry<String, JsonNode>> fields = item.fields();
         while (fields.hasNext()) {
             final Map.Entry<String, JsonNode> field = fields.next();
-            if (!RECORD_FIELDS.contains(field.getKey())) {
-                extra.put(field.getKey(), canonicalJson(field.getValue()));
+            if (!RECORD_FIELDS.contains(field.getKey()) && !field.getValue().isNull()) {
+                extra.put(field.getKey(), canonicalJson(field.getValue(), at + "." + field.getKey()));
             }
         }
         return extra;
     }
 
-    private String canonicalJson(final JsonNode value) throws InvalidResponseException {
+    private String canonicalJson(final JsonNode value, final String at) throws InvalidResponseException {
         try {
             return mapper.writeValueAsString(sortedKeys(value));
         } catch (final JsonProcessingException e) {
-            throw new InvalidResponseException("Cannot write an item field as JSON: " + e.getOriginalMessage());
+            // For example a number such as 1e999999999, whose plain notation would need a billion digits.
+            throw new InvalidResponseException(at + " cannot be written as canonical JSON: " + e.getOriginalMessage());
         }
     }
 

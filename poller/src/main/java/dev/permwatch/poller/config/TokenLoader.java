@@ -73,6 +73,12 @@ final class TokenLoader {
                     + "' for " + PollerConfig.TOKEN_FILE + ": not a file path (" + e.getReason() + ")");
         }
         final String origin = "the file " + path;
+        // Checked before size and permissions, so a directory gets one clear error and no warning.
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new PollerConfigException(PollerConfig.TOKEN_FILE, "The token file " + path + " set in "
+                    + PollerConfig.TOKEN_FILE + " is " + (Files.isDirectory(path) ? "a directory" : "not a regular file")
+                    + ": point it at a regular file that contains only the Cloudflare API token");
+        }
         try {
             if (Files.size(path) > MAX_TOKEN_FILE_BYTES) {
                 throw new PollerConfigException(PollerConfig.TOKEN_FILE, "The token file " + path

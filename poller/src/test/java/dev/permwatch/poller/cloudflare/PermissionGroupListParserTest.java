@@ -75,6 +75,15 @@ class PermissionGroupListParserTest {
         assertThat(group.getScopes()).isNull();
     }
 
+    @Test
+    void nullExtraFieldIsAbsent() throws InvalidResponseException {
+        final PermissionGroup group = parser.parse(envelope("[{\"id\":\"" + ID_A
+                + "\",\"name\":\"Zone Read\",\"foo\":null,\"bar\":{\"nested\":null}}]")).get(0);
+
+        assertThat(group.getExtraFields()).doesNotContainKey("foo");
+        assertThat(group.getExtraFields()).containsEntry("bar", "{\"nested\":null}");
+    }
+
     /** Decimal numbers lose trailing zeros, so 1.0 and 1.00 give the same text. */
     @Test
     void extraFieldsAreCanonicalJson() throws InvalidResponseException {
@@ -86,6 +95,35 @@ class PermissionGroupListParserTest {
                 "is_selectable", "true",
                 "category", "{\"a\":\"x\",\"z\":[{\"a\":2.5,\"b\":1}]}",
                 "weight", "1"));
+    }
+
+    @Test
+    void equalNumbersGiveEqualText() throws InvalidResponseException {
+        final String[][] equalPairs = {
+                {"0.10", "0.1"}, {"1.0", "1"}, {"1e2", "100"}, {"1.50E+1", "15"}, {"-0.0", "0"}, {"2.500e-1", "0.25"},
+                {"[0.10, {\"x\": 3.00}]", "[0.1, {\"x\": 3}]"}};
+        for (final String[] pair : equalPairs) {
+            final String first = extraField(pair[0]);
+            final String second = extraField(pair[1]);
+
+            assertThat(first).as("canonical text of %s and %s", pair[0], pair[1]).isEqualTo(second);
+        }
+    }
+
+    @Test
+    void canonicalNumbersArePlain() throws InvalidResponseException {
+        assertThat(extraField("0.10")).isEqualTo("0.1");
+        assertThat(extraField("1e2")).isEqualTo("100");
+        assertThat(extraField("12345678901234567890")).isEqualTo("12345678901234567890");
+        assertThat(extraField("0.000001")).isEqualTo("0.000001");
+    }
+
+    @Test
+    void hugeExponentIsRejected() {
+        final InvalidResponseException error = rejected(envelope("[{\"id\":\"" + ID_A
+                + "\",\"name\":\"Zone Read\",\"weight\": 1e999999999}]"));
+
+        assertThat(error.getMessage()).contains("weight");
     }
 
     @Test
@@ -186,6 +224,65 @@ class PermissionGroupListParserTest {
                 + "\"result_info\":{\"page\":1,\"per_page\":1,\"total_pages\":2,\"total_count\":2}}";
 
         assertThat(rejected(body).getMessage()).contains("page 1 of 2");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"2\"      | total_pages is a string",
+            "1.5          | total_pages is a number",
+            "true         | total_pages is a boolean"})
+    void oddTotalPagesIsRejected(final String totalPages, final String expected) {
+        final String body = "{\"success\":true,\"errors\":[],\"result\":[" + item(ID_A, "A") + "],"
+                + "\"result_info\":{\"page\":1,\"total_pages\":" + totalPages + "}}";
+
+        final InvalidResponseException error = rejected(body);
+
+        assertThat(error.getMessage()).contains("result_info." + expected);
+        assertThat(error.getMessage()).contains("expected an integer");
+    }
+
+    @Test
+    void totalCountAboveItemCountIsRejected() {
+        final String body = "{\"success\":true,\"errors\":[],\"result\":[" + item(ID_A, "A") + "],"
+                + "\"result_info\":{\"page\":1,\"per_page\":1000,\"count\":1,\"total_count\":2}}";
+
+        final InvalidResponseException error = rejected(body);
+
+        assertThat(error.getMessage()).contains("total_count is 2");
+        assertThat(error.getMessage()).contains("item count of 'result' is 1");
+    }
+
+    @Test
+    void nonIntegerTotalCountIsRejected() {
+        final String body = "{\"success\":true,\"errors\":[],\"result\":[" + item(ID_A, "A") + "],"
+                + "\"result_info\":{\"total_count\":\"1\"}}";
+
+        assertThat(rejected(body).getMessage()).contains("result_info.total_count is a string");
+    }
+
+    @Test
+    void resultInfoThatIsNotAnObjectIsRejected() {
+        final String body = "{\"success\":true,\"errors\":[],\"result\":[" + item(ID_A, "A") + "],"
+                + "\"result_info\":[1]}";
+
+        assertThat(rejected(body).getMessage()).contains("'result_info' is a list");
+    }
+
+    @Test
+    void consistentResultInfoIsAccepted() throws InvalidResponseException {
+        final String[] resultInfos = {
+                "{\"page\":1,\"per_page\":1000,\"count\":2,\"total_count\":2,\"total_pages\":1}",
+                "{\"page\":1,\"per_page\":1000,\"count\":2,\"total_count\":2}",
+                "{\"page\":1,\"total_pages\":null,\"total_count\":null}",
+                "null"};
+        for (final String resultInfo : resultInfos) {
+            final String body = "{\"success\":true,\"errors\":[],\"result\":[" + item(ID_A, "A") + ","
+                    + item(ID_B, "B") + "],\"result_info\":" + resultInfo + "}";
+
+            final List<PermissionGroup> groups = parser.parse(body.getBytes(StandardCharsets.UTF_8));
+
+            assertThat(groups).as("groups with result_info %s", resultInfo).hasSize(2);
+        }
     }
 
     @Test
@@ -323,5 +420,11 @@ class PermissionGroupListParserTest {
             assertThat(group.getDescription()).isNull();
             assertThat(group.getScopes()).isNull();
         });
+    }
+
+    private String extraField(final String json) throws InvalidResponseException {
+        final PermissionGroup group = parser.parse(envelope("[{\"id\":\"" + ID_A
+                + "\",\"name\":\"Zone Read\",\"weight\": " + json + "}]")).get(0);
+        return group.getExtraFields().get("weight");
     }
 }

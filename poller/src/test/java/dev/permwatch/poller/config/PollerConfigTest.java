@@ -1,6 +1,7 @@
 package dev.permwatch.poller.config;
 
 import dev.permwatch.avro.SourceKind;
+import dev.permwatch.poller.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,8 +11,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -318,6 +321,44 @@ class PollerConfigTest {
         assertThat(error.getMessage()).contains("user info").doesNotContain("s3cret");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"https://user:CFSECRET/PW@127.0.0.1:18765/client/v4",
+            "https://user:CFSECRET?PW@127.0.0.1:18765/client/v4", "https://user:CFSECRET#PW@127.0.0.1:18765/client/v4",
+            "https://user:CFSECRET@PW@127.0.0.1:18765/client/v4", "ftp://user:CFSECRET/PW@127.0.0.1:18765/client/v4",
+            "https://user:CFSECRET/PW@127.0.0.1:18765/client/v4 with space"})
+    void baseUrlPasswordIsNeverShown(final String url) {
+        final PollerConfigException error = rejected(with("permwatch.cloudflare.base.url", url));
+
+        assertThat(error.key()).isEqualTo("permwatch.cloudflare.base.url");
+        assertThat(error.getMessage()).doesNotContain("CFSECRET");
+        assertThat(error.getMessage()).doesNotContain("PW");
+    }
+
+    @Test
+    void baseUrlSlashInPasswordIsUserInfo() {
+        final PollerConfigException error = rejected(with("permwatch.cloudflare.base.url",
+                "https://user:CFSECRET/PW@127.0.0.1:18765/client/v4"));
+
+        assertThat(error.getMessage()).contains("user info");
+    }
+
+    @Test
+    void shortIpv4BaseUrlIsExplained() {
+        final PollerConfigException error = rejected(with("permwatch.cloudflare.base.url", "http://127.1/client/v4"));
+
+        assertThat(error.getMessage()).contains("'127.1' is a shortened IPv4 address");
+        assertThat(error.getMessage()).contains("127.0.0.1");
+        assertThat(error.getMessage()).doesNotContain("has no host");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://my_host/client/v4", "http://127.0.0.1:abc/client/v4", "http://1.2.3.4.5/client/v4"})
+    void unparsableHostIsNamed(final String url) {
+        final PollerConfigException error = rejected(with("permwatch.cloudflare.base.url", url));
+
+        assertThat(error.getMessage()).contains("is not a valid host or host:port");
+    }
+
     @Test
     void missingTokenVariableIsNamed() {
         final PollerConfigException error = rejected(minimal(), Map.of());
@@ -367,6 +408,23 @@ class PollerConfigTest {
 
         assertThat(error.key()).isEqualTo("permwatch.cloudflare.token.file");
         assertThat(error.getMessage()).contains(file.toString()).contains("does not exist");
+    }
+
+    @Test
+    void tokenFileDirectoryIsRejectedFirst(@TempDir final Path dir) throws IOException {
+        // Readable by others, so a permission check that ran first would warn.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        final PollerConfigException error;
+        final List<String> tokenLoaderLines;
+        try (LogCapture log = LogCapture.start()) {
+            error = rejected(with("permwatch.cloudflare.token.file", dir.toString()));
+            tokenLoaderLines = log.lines().stream().filter(line -> line.contains("TokenLoader")).toList();
+        }
+
+        assertThat(error.key()).isEqualTo("permwatch.cloudflare.token.file");
+        assertThat(error.getMessage()).contains(dir + " set in permwatch.cloudflare.token.file is a directory");
+        assertThat(error.getMessage()).doesNotContain("Is a directory");
+        assertThat(tokenLoaderLines).isEmpty();
     }
 
     @Test

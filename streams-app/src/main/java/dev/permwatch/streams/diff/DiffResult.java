@@ -16,8 +16,8 @@ import java.util.Objects;
  *
  * @param events           change events in emission order: changed and added groups in snapshot
  *                         order, then removed groups in stored order. Never null.
- * @param newState         state to store for the source. For a stale snapshot this is the
- *                         unchanged stored state. Never null.
+ * @param newState         state to store for the source. For a stale or duplicate snapshot this
+ *                         is the unchanged stored state. Never null.
  * @param catalogUpserts   catalog entries to write, one per group whose stored state changed
  *                         (every group at baseline). Never null.
  * @param removedGroupIds  permission ids to tombstone in the catalog. Never null.
@@ -44,5 +44,10 @@ public record DiffResult(
     /** Returns whether the snapshot was older than the stored state and therefore not diffed. */
     public boolean isStale() {
         return report != null && report.getOutcome() == DiffOutcome.STALE_IGNORED;
+    }
+
+    /** Returns whether the snapshot had the id of the last processed one and was therefore not diffed. */
+    public boolean isDuplicate() {
+        return report != null && report.getOutcome() == DiffOutcome.DUPLICATE_IGNORED;
     }
 }

@@ -84,7 +84,8 @@ public final class SnapshotDiff {
      * @param stored   stored state of the source (the groups of its last snapshot are the last
      *                 known state of each group), or null when the source has no processed snapshot yet
      * @param incoming the new snapshot, never null
-     * @return the result, never null. {@link DiffResult#isStale()} returns whether the snapshot was ignored.
+     * @return the result, never null. {@link DiffResult#isStale()} and {@link DiffResult#isDuplicate()}
+     *         return whether the snapshot was ignored, in which case the result carries only its report.
      * @throws IllegalArgumentException if {@code incoming} lists a permission id twice, or if
      *                                  {@code stored} belongs to another source
      */
@@ -97,8 +98,11 @@ public final class SnapshotDiff {
             return baseline(incoming, now);
         }
         requireSameSource(stored.getLastSnapshot(), incoming);
+        if (isDuplicate(stored.getLastSnapshot(), incoming)) {
+            return ignored(stored, incoming, DiffOutcome.DUPLICATE_IGNORED, now);
+        }
         if (isStale(stored.getLastSnapshot(), incoming)) {
-            return stale(stored, incoming, now);
+            return ignored(stored, incoming, DiffOutcome.STALE_IGNORED, now);
         }
         return compare(stored, incoming, incomingById, now);
     }
@@ -106,6 +110,15 @@ public final class SnapshotDiff {
     /** Returns whether {@code incoming} was fetched before the last processed snapshot. Equal times are not stale. */
     public static boolean isStale(final Snapshot stored, final Snapshot incoming) {
         return incoming.getFetchedAt().isBefore(stored.getFetchedAt());
+    }
+
+    /**
+     * Returns whether {@code incoming} is the last processed snapshot delivered again, for example
+     * by a producer retry or a replay of the snapshots topic. Diffing it again would count every
+     * pending absence a second time for the same poll.
+     */
+    public static boolean isDuplicate(final Snapshot stored, final Snapshot incoming) {
+        return stored.getSnapshotId().equals(incoming.getSnapshotId());
     }
 
     private DiffResult baseline(final Snapshot incoming, final Instant now) {
@@ -121,8 +134,10 @@ public final class SnapshotDiff {
         return new DiffResult(events, initialState(incoming), upserts, List.of(), List.of(), report);
     }
 
-    private static DiffResult stale(final SourceState stored, final Snapshot incoming, final Instant now) {
-        final DiffReport report = report(incoming, DiffOutcome.STALE_IGNORED, List.of(), now);
+    /** Returns the result of a snapshot that is not diffed: the stored state unchanged and only a report. */
+    private static DiffResult ignored(final SourceState stored, final Snapshot incoming, final DiffOutcome outcome,
+                                      final Instant now) {
+        final DiffReport report = report(incoming, outcome, List.of(), now);
         return new DiffResult(List.of(), stored, List.of(), List.of(), List.of(), report);
     }
 

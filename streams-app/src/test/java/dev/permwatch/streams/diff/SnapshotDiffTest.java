@@ -321,6 +321,25 @@ class SnapshotDiffTest {
     }
 
     @Test
+    void repeatedSnapshotIdIsIgnored() {
+        final Snapshot first = snapshot(USER, T1, DNS_READ, TUNNEL_READ);
+
+        final Snapshot sameIdFewerGroups = Snapshot.newBuilder(first).setGroups(List.of(DNS_READ)).build();
+
+        final DiffResult result = diffAgainst(diff, first, sameIdFewerGroups);
+
+        assertThat(result.isDuplicate()).isTrue();
+        assertThat(result.isStale()).isFalse();
+        assertThat(result.events()).isEmpty();
+        assertThat(result.catalogUpserts()).isEmpty();
+        assertThat(result.removedGroupIds()).isEmpty();
+        assertThat(result.alerts()).isEmpty();
+        assertThat(result.newState().getLastSnapshot()).isEqualTo(first);
+        assertThat(result.report().getOutcome()).isEqualTo(DiffOutcome.DUPLICATE_IGNORED);
+        assertThat(result.report().getSnapshotId()).isEqualTo(first.getSnapshotId());
+    }
+
+    @Test
     void snapshotWithEqualTimeIsProcessed() {
         final Snapshot first = snapshot(USER, T1, DNS_READ);
         final Snapshot sameTime = snapshot(USER, T1, DNS_READ, TUNNEL_READ);
