@@ -50,6 +50,9 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalSchemaRegistry.class);
+    /** Largest accepted request body, in bytes: far above any real schema, low enough to keep memory bounded. */
+    static final int MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Worker threads; requests are short, and the store serializes changes anyway. */
     private static final int THREADS = 4;
@@ -355,7 +358,12 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     private static JsonNode readBody(final HttpExchange exchange) throws IOException {
         final byte[] bytes;
         try (InputStream in = exchange.getRequestBody()) {
-            bytes = in.readAllBytes();
+            // One byte past the cap tells an oversized body apart from one of exactly the cap.
+            bytes = in.readNBytes(MAX_REQUEST_BODY_BYTES + 1);
+        }
+        if (bytes.length > MAX_REQUEST_BODY_BYTES) {
+            throw new RegistryException(413, 413, "Request body is larger than " + MAX_REQUEST_BODY_BYTES
+                    + " bytes. Send a smaller schema.");
         }
         try {
             final JsonNode body = MAPPER.readTree(bytes);

@@ -72,6 +72,19 @@ class LocalSchemaRegistryTest {
     }
 
     @Test
+    void oversizedBodyIsRejected() throws Exception {
+        // Exactly one byte over the cap, so the server has read the whole body before it answers.
+        final String body = "x".repeat(LocalSchemaRegistry.MAX_REQUEST_BODY_BYTES + 1);
+
+        final Response response = post("/subjects/" + SUBJECT + "/versions", body);
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.json().get("error_code").asInt()).isEqualTo(413);
+        assertThat(response.json().get("message").asText()).contains("larger than");
+        assertThat(get("/subjects").status()).isEqualTo(200);
+    }
+
+    @Test
     void registerReturnsId() throws Exception {
         final Response response = post("/subjects/" + SUBJECT + "/versions", schemaBody(Source.getClassSchema()));
 
