@@ -30,6 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ReplayTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** "API Tokens Write", in the lists of 001 to 003 and absent from 004 and 005. */
+    private static final String API_TOKENS_WRITE_ID = "686d18d5ac6c441c867cbf6771e58a0a";
 
     @TempDir
     Path tempDir;
@@ -61,6 +63,14 @@ class ReplayTest {
         assertThat(tunnel.get("after").get("name").asText()).isEqualTo("Cloudflare Tunnel Read");
         assertThat(tunnel.get("changedFields").toString()).contains("\"name\"");
 
+        // With the default of two confirmations, a group is removed only by the second accepted
+        // snapshot it is absent from. "API Tokens Write" is absent from 004 and 005, so 005 removes
+        // it. The five groups first absent from 005 have no later snapshot, so they stay pending.
+        assertThat(ofType(eventsAt(events, "2023-06-27"), ChangeType.REMOVED)).as("REMOVED for 004").isEmpty();
+        final List<JsonNode> removedBy005 = ofType(for005, ChangeType.REMOVED);
+        assertThat(removedBy005).as("REMOVED for 005").hasSize(1);
+        assertThat(removedBy005.get(0).get("permissionId").asText()).isEqualTo(API_TOKENS_WRITE_ID);
+
         for (final String date : List.of("2020-12-18", "2021-06-09", "2023-06-27", "2026-01-22")) {
             final List<JsonNode> inSnapshot = eventsAt(events, date);
             final Set<String> removedNames = names(ofType(inSnapshot, ChangeType.REMOVED), "before");
@@ -72,6 +82,25 @@ class ReplayTest {
             assertThat(event.get("source").asText()).isEqualTo("user");
             assertThat(event.get("baseline").asBoolean()).isFalse();
         }
+    }
+
+    @Test
+    void oneConfirmationRemovesAtFirstAbsence() throws Exception {
+        final Path corpus = corpusDir();
+        assumeTrue(Files.isDirectory(corpus), "Recorded corpus not found at " + corpus
+                + "; the corpus replay test needs the folder cloudflare-permission-groups next to the repository");
+        final Path output = tempDir.resolve("events.jsonl");
+
+        final int exitCode = PermwatchCli.commandLine()
+                .execute("replay", corpus.toString(), "--output", output.toString(), "--removal-confirmations", "1");
+
+        assertThat(exitCode).isZero();
+        final List<JsonNode> events = readEvents(output);
+        final List<JsonNode> removedBy004 = ofType(eventsAt(events, "2023-06-27"), ChangeType.REMOVED);
+        assertThat(removedBy004).as("REMOVED for 004").hasSize(1);
+        assertThat(removedBy004.get(0).get("permissionId").asText()).isEqualTo(API_TOKENS_WRITE_ID);
+        assertThat(ofType(eventsAt(events, "2026-01-22"), ChangeType.REMOVED)).as("REMOVED for 005").hasSize(5);
+        assertThat(ofType(events, ChangeType.REMOVED)).as("REMOVED in all").hasSize(6);
     }
 
     @Test
