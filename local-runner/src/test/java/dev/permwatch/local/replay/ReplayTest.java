@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,8 +23,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Replays through the real poller validation, embedded Kafka and the real streams app. */
@@ -110,6 +113,7 @@ class ReplayTest {
         final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
         final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
         final String accountId = "0123456789abcdef0123456789abcdef";
+        Files.writeString(output, "earlier output\n", StandardCharsets.UTF_8);
 
         // The group removed in the last file is absent from one snapshot only, so one confirmation,
         // and it is one of three groups, so a shrink guard that allows removing all of them at once.
@@ -124,6 +128,7 @@ class ReplayTest {
         assertThat(summary.rejected()).extracting(ReplaySummary.RejectedFile::name)
                 .containsExactly("2021-01-02-unauthorized.json");
 
+        assertThat(temporaryFiles()).as("temporary output files left").isEmpty();
         final List<JsonNode> events = readEvents(output);
         assertThat(events).extracting(event -> event.get("type").asText() + " " + event.get("permissionId").asText())
                 .containsExactlyInAnyOrder(
@@ -141,6 +146,38 @@ class ReplayTest {
         assertThat(renamed.get("before").get("name").asText()).isEqualTo("Tunnel Read");
         assertThat(renamed.get("after").get("scopes").toString()).isEqualTo("[\"com.cloudflare.api.account\"]");
         assertThat(summary.eventsByType().get(ChangeType.UPDATED)).isZero();
+    }
+
+    @Test
+    void failedReplayKeepsEarlierOutput() throws Exception {
+        final Path output = tempDir.resolve("events.jsonl");
+        Files.writeString(output, "earlier output\n", StandardCharsets.UTF_8);
+        // The streams app rejects zero confirmations when it starts, after the output was opened.
+        final ReplayOptions options = new ReplayOptions(resourceDir("replay-with-rejected"), output, Sources.user(),
+                false, new RemovalSettings(0, null, null));
+
+        final Throwable failure = catchThrowable(() -> new Replay(options, tempDir.resolve("work"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run());
+
+        assertThat(failure).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Files.readString(output, StandardCharsets.UTF_8)).isEqualTo("earlier output\n");
+        assertThat(temporaryFiles()).as("temporary output files left").isEmpty();
+    }
+
+    @Test
+    void noAcceptedFileKeepsEarlierOutput() throws Exception {
+        final Path input = Files.createDirectory(tempDir.resolve("input"));
+        Files.writeString(input.resolve("2021-01-01-not-json.json"), "<html>Bad gateway</html>", StandardCharsets.UTF_8);
+        final Path output = tempDir.resolve("events.jsonl");
+        Files.writeString(output, "earlier output\n", StandardCharsets.UTF_8);
+        final ReplayOptions options = new ReplayOptions(input, output, Sources.user(), false, RemovalSettings.defaults());
+
+        final ReplaySummary summary = new Replay(options, tempDir.resolve("work"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+
+        assertThat(summary.accepted()).isZero();
+        assertThat(Files.readString(output, StandardCharsets.UTF_8)).isEqualTo("earlier output\n");
+        assertThat(temporaryFiles()).as("temporary output files left").isEmpty();
     }
 
     @Test
@@ -167,6 +204,13 @@ class ReplayTest {
 
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString()).contains("no-such-folder").contains("--output");
+    }
+
+    /** Returns the temporary files a replay writes beside {@code events.jsonl} in the test folder. */
+    private List<Path> temporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.list(tempDir)) {
+            return files.filter(file -> file.getFileName().toString().startsWith(".events.jsonl.")).toList();
+        }
     }
 
     private static Path corpusDir() {
