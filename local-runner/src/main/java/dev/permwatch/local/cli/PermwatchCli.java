@@ -57,8 +57,13 @@ public final class PermwatchCli {
             return exitCode;
         }
 
+        /**
+         * Maps an exception to the exit code. Picocli also calls this for parse errors, such as an
+         * unknown option or a missing subcommand, which are usage errors.
+         */
         static int exitCode(final Throwable e) {
-            if (e instanceof IllegalArgumentException || e instanceof PollerConfigException) {
+            if (e instanceof CommandLine.ParameterException
+                    || e instanceof IllegalArgumentException || e instanceof PollerConfigException) {
                 return EXIT_USAGE;
             }
             return EXIT_FAILURE;
