@@ -1,5 +1,6 @@
 package dev.permwatch.local.cli;
 
+import dev.permwatch.local.stack.StartFailedException;
 import dev.permwatch.poller.config.PollerConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,7 +51,8 @@ public final class PermwatchCli {
                                             final CommandLine.ParseResult parseResult) {
             commandLine.getErr().println("permwatch " + commandLine.getCommandName() + ": " + e.getMessage());
             final int exitCode = exitCode(e);
-            if (exitCode == EXIT_FAILURE) {
+            // A start failure's message is complete, so its stack trace would only repeat it.
+            if (exitCode == EXIT_FAILURE && !(e instanceof StartFailedException)) {
                 org.slf4j.LoggerFactory.getLogger(PermwatchCli.class)
                         .error("Command {} failed", commandLine.getCommandName(), e);
             }

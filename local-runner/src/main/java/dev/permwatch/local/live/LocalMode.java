@@ -71,7 +71,12 @@ public final class LocalMode implements AutoCloseable {
         try {
             startParts();
         } catch (final RuntimeException e) {
+            // As in LocalStack: stop with the interrupt flag cleared, then restore it.
+            final boolean interrupted = Thread.interrupted();
             close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             throw e;
         }
     }
