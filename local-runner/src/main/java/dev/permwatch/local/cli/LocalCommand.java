@@ -65,7 +65,9 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LogSetup.useLogDir(dataDir);
+        final Path logFile = LogSetup.useLogDir(dataDir);
+        // Standard output carries only events and progress lines, so this line goes to standard error.
+        System.err.println("permwatch: full log, with Kafka and Kafka Streams lines and stack traces, in " + logFile);
         final PrintStream out = System.out;
         final LocalMode localMode = new LocalMode(new LocalModeOptions(dataDir, accountId, interval, System.getenv(),
                 new RemovalSettings(removalConfirmations, shrinkGuardMaxShare, shrinkGuardMaxCount)),
