@@ -58,7 +58,7 @@ public final class StreamsApp implements AutoCloseable {
                 failure = exception;
             }
             if (exception instanceof MissingSourceTopicException) {
-                // A configuration error whose message names the topic: a stack trace adds nothing.
+                // A missing topic is a setup error, not a bug, so a stack trace adds nothing to the message.
                 LOG.error("Stream thread {} failed, shutting down the streams app: {}",
                         Thread.currentThread().getName(), exception.getMessage());
             } else {
