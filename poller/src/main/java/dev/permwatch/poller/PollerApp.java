@@ -38,6 +38,13 @@ public final class PollerApp implements AutoCloseable {
 
     /** Delay between the first polls of consecutive sources. */
     static final Duration DEFAULT_START_SPREAD = Duration.ofSeconds(2);
+    /** Time {@link #close()} lets running polls finish before it interrupts them. */
+    static final Duration POLL_GRACE = Duration.ofSeconds(10);
+    /**
+     * Time {@link #close()} lets the producer send records still in flight. Each poll waits for its
+     * records to be acknowledged, so after the polls end only records of interrupted polls remain.
+     */
+    static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final PollerConfig config;
     private final RecordPublisher publisher;
@@ -115,8 +122,10 @@ public final class PollerApp implements AutoCloseable {
     }
 
     /**
-     * Stops scheduling, waits for running polls to finish, then closes the Kafka producer.
-     * Safe to call more than once.
+     * Stops scheduling, waits up to 10 s for running polls to finish and interrupts those still
+     * running, then closes the Kafka producer, waiting up to 5 s for records in flight. An
+     * unreachable broker thus delays the stop by at most about 15 s, not by the producer's
+     * {@code max.block.ms} per record. Safe to call more than once.
      */
     @Override
     public synchronized void close() {
@@ -124,9 +133,9 @@ public final class PollerApp implements AutoCloseable {
             return;
         }
         closed = true;
-        LOG.info("Poller stopping: waiting for running polls");
-        scheduler.close();
-        publisher.close();
+        LOG.info("Poller stopping: waiting up to {} for running polls", POLL_GRACE);
+        scheduler.close(POLL_GRACE);
+        publisher.close(PRODUCER_CLOSE_TIMEOUT);
         LOG.info("Poller stopped");
     }
 }

@@ -232,4 +232,34 @@ class PollerAppTest {
 
         assertThat(logs.text()).contains("Poller stopped");
     }
+
+    @Test
+    void closeIsBoundedWhenBrokerUnreachable() throws Exception {
+        final int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closedPort = socket.getLocalPort();
+        }
+        serve(USER_LIST, ACCOUNT_LIST);
+        final Properties props = new Properties();
+        props.setProperty("permwatch.cloudflare.base.url", "http://127.0.0.1:" + server.getPort() + "/client/v4");
+        props.setProperty("permwatch.sources", "user");
+        props.setProperty("permwatch.source.user.endpoint", "user");
+        props.setProperty("permwatch.source.user.interval", "1h");
+        props.setProperty("bootstrap.servers", "127.0.0.1:" + closedPort);
+        props.setProperty("schema.registry.url", "mock://poller-app-close-test");
+        final PollerConfig config = PollerConfig.fromProperties(props, Map.of("CLOUDFLARE_API_TOKEN", TOKEN));
+        final PollerApp app = new PollerApp(config, listener);
+        app.start();
+        // The poll has its list and now blocks in the producer, which waits up to max.block.ms (60 s)
+        // for metadata from a broker that is not there.
+        await().atMost(GENEROUS).until(() -> server.getRequestCount() >= 1);
+
+        final Thread closer = new Thread(app::close, "poller-close-test");
+        closer.start();
+
+        // Before, close waited 60 s per record of the poll; now 10 s for the poll, then it interrupts it.
+        await().atMost(Duration.ofSeconds(45)).until(() -> !closer.isAlive());
+        assertThat(snapshots).isEmpty();
+        assertThat(logs.text()).contains("interrupting it").contains("Poller stopped");
+    }
 }

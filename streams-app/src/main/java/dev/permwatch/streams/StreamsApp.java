@@ -4,12 +4,14 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,8 @@ public final class StreamsApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** First exception that stopped a stream thread; null while none did. */
+    private volatile Throwable failure;
 
     /**
      * Builds the app from one properties file's contents.
@@ -50,8 +54,17 @@ public final class StreamsApp implements AutoCloseable {
         this.streams = new KafkaStreams(topology, config.streamsProperties());
         streams.setStateListener(this::onStateChange);
         streams.setUncaughtExceptionHandler(exception -> {
-            LOG.error("Stream thread {} failed, shutting down the streams app: {}",
-                    Thread.currentThread().getName(), exception.toString(), exception);
+            if (failure == null) {
+                failure = exception;
+            }
+            if (exception instanceof MissingSourceTopicException) {
+                // A missing topic is a setup error, not a bug, so a stack trace adds nothing to the message.
+                LOG.error("Stream thread {} failed, shutting down the streams app: {}",
+                        Thread.currentThread().getName(), exception.getMessage());
+            } else {
+                LOG.error("Stream thread {} failed, shutting down the streams app: {}",
+                        Thread.currentThread().getName(), exception.toString(), exception);
+            }
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     }
@@ -73,6 +86,11 @@ public final class StreamsApp implements AutoCloseable {
     /** Returns the current state of the Kafka Streams client. */
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Returns the first exception that stopped a stream thread, or empty while none did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** Returns the topics, store and options this app runs with. */

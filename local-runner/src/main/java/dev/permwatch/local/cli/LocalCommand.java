@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code permwatch local}: the whole pipeline in one JVM until Ctrl-C. */
 @Command(name = "local",
@@ -64,7 +65,9 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LogSetup.useLogDir(dataDir);
+        final Path logFile = LogSetup.useLogDir(dataDir);
+        // Standard output carries only events and progress lines, so this line goes to standard error.
+        System.err.println("permwatch: full log, with Kafka and Kafka Streams lines and stack traces, in " + logFile);
         final PrintStream out = System.out;
         final LocalMode localMode = new LocalMode(new LocalModeOptions(dataDir, accountId, interval, System.getenv(),
                 new RemovalSettings(removalConfirmations, shrinkGuardMaxShare, shrinkGuardMaxCount)),
@@ -72,8 +75,16 @@ final class LocalCommand implements Callable<Integer> {
 
         final CountDownLatch stopRequested = new CountDownLatch(1);
         final CountDownLatch stopped = new CountDownLatch(1);
+        final Thread mainThread = Thread.currentThread();
+        final AtomicBoolean starting = new AtomicBoolean(true);
         final Thread shutdownHook = new Thread(() -> {
             stopRequested.countDown();
+            // Start waits up to 90 s for the streams app, so interrupt it and Ctrl-C stops at once.
+            synchronized (starting) {
+                if (starting.get()) {
+                    mainThread.interrupt();
+                }
+            }
             try {
                 // The JVM exits when the hook returns, so wait for the main thread to close everything.
                 stopped.await(SHUTDOWN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -88,7 +99,18 @@ final class LocalCommand implements Callable<Integer> {
         } catch (final RuntimeException e) {
             // start() has already stopped whatever it started, so the hook need not wait for anything.
             stopped.countDown();
+            if (stopRequested.getCount() == 0) {
+                out.println("permwatch stopped during start. Data kept in " + dataDir.toAbsolutePath());
+                return PermwatchCli.EXIT_OK;
+            }
             throw e;
+        } finally {
+            // After this block the hook no longer interrupts. A stop request that came just as start
+            // returned is still seen through the latch below, so the flag can be cleared.
+            synchronized (starting) {
+                starting.set(false);
+                Thread.interrupted();
+            }
         }
         try {
             stopRequested.await();

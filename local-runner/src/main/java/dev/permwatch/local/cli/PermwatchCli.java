@@ -1,5 +1,6 @@
 package dev.permwatch.local.cli;
 
+import dev.permwatch.local.stack.StartFailedException;
 import dev.permwatch.poller.config.PollerConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,15 +51,21 @@ public final class PermwatchCli {
                                             final CommandLine.ParseResult parseResult) {
             commandLine.getErr().println("permwatch " + commandLine.getCommandName() + ": " + e.getMessage());
             final int exitCode = exitCode(e);
-            if (exitCode == EXIT_FAILURE) {
+            // A start failure's message is complete, so its stack trace would only repeat it.
+            if (exitCode == EXIT_FAILURE && !(e instanceof StartFailedException)) {
                 org.slf4j.LoggerFactory.getLogger(PermwatchCli.class)
                         .error("Command {} failed", commandLine.getCommandName(), e);
             }
             return exitCode;
         }
 
+        /**
+         * Maps an exception to the exit code. Picocli also calls this for parse errors, such as an
+         * unknown option or a missing subcommand, which are usage errors.
+         */
         static int exitCode(final Throwable e) {
-            if (e instanceof IllegalArgumentException || e instanceof PollerConfigException) {
+            if (e instanceof CommandLine.ParameterException
+                    || e instanceof IllegalArgumentException || e instanceof PollerConfigException) {
                 return EXIT_USAGE;
             }
             return EXIT_FAILURE;

@@ -38,7 +38,8 @@ final class ReplayCommand implements Callable<Integer> {
     private Path inputDir;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
-            description = "File for the change events, one JSON object per line; replaced if it exists.")
+            description = "File for the change events, one JSON object per line. It is replaced only when the replay"
+                    + " succeeds and accepts at least one file, so a failed replay keeps an earlier file.")
     private Path output;
 
     @Option(names = "--account-id", paramLabel = "ID",
@@ -94,7 +95,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (summary.accepted() == 0) {
             err.println("permwatch replay: none of the " + summary.files() + " files in " + inputDir
-                    + " passed validation; nothing was diffed");
+                    + " passed validation; nothing was diffed and " + output + " was not written");
             return PermwatchCli.EXIT_NOTHING_ACCEPTED;
         }
         return PermwatchCli.EXIT_OK;

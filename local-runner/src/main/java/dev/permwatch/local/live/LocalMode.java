@@ -58,20 +58,25 @@ public final class LocalMode implements AutoCloseable {
      * @throws IllegalStateException    if a part fails to start; the started parts are stopped
      */
     public void start() {
+        if (options.accountId() != null) {
+            // Rejects an invalid account id before anything starts, and before asking for a token.
+            Sources.account(options.accountId());
+        }
         if (!options.live() && options.accountId() != null) {
             throw new IllegalArgumentException("--account-id " + options.accountId() + " needs "
                     + LocalModeOptions.TOKEN_ENV + ": the demo series has only the user-level list."
                     + " Export a token that can read permission groups, or leave out --account-id");
         }
-        if (options.accountId() != null) {
-            // Rejects an invalid account id before anything starts.
-            Sources.account(options.accountId());
-        }
         validatePollerSettings();
         try {
             startParts();
         } catch (final RuntimeException e) {
+            // As in LocalStack: stop with the interrupt flag cleared, then restore it.
+            final boolean interrupted = Thread.interrupted();
             close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             throw e;
         }
     }
@@ -115,12 +120,29 @@ public final class LocalMode implements AutoCloseable {
      * Checks interval, sources and token with the poller's own rules before Kafka starts, so a typo
      * fails in a second. The Kafka and registry addresses are placeholders and never connected to.
      *
-     * @throws PollerConfigException with the poller's message naming the setting
+     * @throws PollerConfigException with the poller's message naming the setting, or {@code --interval}
+     *                               for the poll interval
      */
     private void validatePollerSettings() {
         final Properties props = pollerProperties("127.0.0.1:9092", Map.of("schema.registry.url", "http://127.0.0.1:8081"),
                 options.live() ? null : "http://127.0.0.1:8080" + DemoApiServer.API_BASE_PATH);
-        PollerConfig.fromProperties(props, pollerEnv());
+        try {
+            PollerConfig.fromProperties(props, pollerEnv());
+        } catch (final PollerConfigException e) {
+            throw withOptionName(e);
+        }
+    }
+
+    /**
+     * Replaces the poller key of an interval error with the option that set it, because the user
+     * typed {@code --interval}, not {@code permwatch.source.user.interval}.
+     */
+    private static PollerConfigException withOptionName(final PollerConfigException e) {
+        final String key = e.key();
+        if (key == null || !key.startsWith("permwatch.source.") || !key.endsWith(".interval")) {
+            return e;
+        }
+        return new PollerConfigException(key, e.getMessage().replace(key, "--interval"), e);
     }
 
     private Properties pollerProperties(final LocalStack stack, final String baseUrl) {

@@ -32,8 +32,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +47,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -86,16 +90,31 @@ public final class Replay {
     /**
      * Runs the replay and returns its summary once every event is written.
      *
+     * <p>Events go to a temporary file beside the output file, which replaces the output file only
+     * when the replay succeeds and accepted at least one file. A failed replay leaves an earlier
+     * output file as it was.
+     *
      * @throws IllegalArgumentException if the input folder is missing or empty, or the output file
      *                                  cannot be written
      * @throws IllegalStateException    if Kafka or the streams app fails or times out
      */
     public ReplaySummary run() {
         final List<Path> files = RecordedFile.listFiles(options.inputDir());
-        try (BufferedWriter writer = openOutput(options.output())) {
-            return replay(files, writer);
+        final Path output = options.output().toAbsolutePath();
+        final Path temporary = temporaryOutput(output);
+        try {
+            final ReplaySummary summary;
+            try (BufferedWriter writer = openOutput(output, temporary)) {
+                summary = replay(files, writer);
+            }
+            if (summary.accepted() > 0) {
+                moveIntoPlace(temporary, output);
+            }
+            return summary;
         } catch (final IOException e) {
-            throw new UncheckedIOException("Cannot write change events to " + options.output().toAbsolutePath(), e);
+            throw new UncheckedIOException("Cannot write change events to " + output, e);
+        } finally {
+            deleteTemporary(temporary);
         }
     }
 
@@ -256,25 +275,53 @@ public final class Replay {
         return new KafkaProducer<>(props, new StringSerializer(), valueSerde.serializer());
     }
 
+    /** Returns a new name in the folder of {@code output}, so the final move stays on one file system. */
+    private static Path temporaryOutput(final Path output) {
+        return output.resolveSibling("." + output.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    }
+
     /**
-     * Opens the output file before anything starts, so an unwritable path fails in a second rather
-     * than after the whole replay.
+     * Checks the output path and opens the temporary file before anything starts, so an unwritable
+     * path fails in a second rather than after the whole replay.
      */
-    private static BufferedWriter openOutput(final Path output) {
+    private static BufferedWriter openOutput(final Path output, final Path temporary) {
         if (Files.isDirectory(output)) {
-            throw new IllegalArgumentException("Output path is a folder: " + output.toAbsolutePath()
+            throw new IllegalArgumentException("Output path is a folder: " + output
                     + ". Pass a file name, e.g. events.jsonl");
         }
-        final Path parent = output.toAbsolutePath().getParent();
+        final Path parent = output.getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new IllegalArgumentException("Folder of the output file not found: " + parent
                     + ". Create it first or pass another --output");
         }
+        if (Files.exists(output) && !Files.isWritable(output)) {
+            throw new IllegalArgumentException("The output file " + output
+                    + " is read-only. Check its permissions or pass another --output");
+        }
         try {
-            return Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+            return Files.newBufferedWriter(temporary, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
         } catch (final IOException e) {
-            throw new IllegalArgumentException("Cannot write the output file " + output.toAbsolutePath()
-                    + " (" + e.getClass().getSimpleName() + "). Check its permissions or pass another --output", e);
+            throw new IllegalArgumentException("Cannot create a file in the folder of the output file " + output
+                    + " (" + e.getClass().getSimpleName() + "). Check the folder's permissions or pass another --output",
+                    e);
+        }
+    }
+
+    private static void moveIntoPlace(final Path temporary, final Path output) throws IOException {
+        try {
+            Files.move(temporary, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (final AtomicMoveNotSupportedException e) {
+            // Fall back to a plain move where the file system cannot rename atomically.
+            Files.move(temporary, output, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void deleteTemporary(final Path temporary) {
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (final IOException e) {
+            LOG.warn("Failed to delete the temporary output file {}: {}", temporary, e.toString());
         }
     }
 }

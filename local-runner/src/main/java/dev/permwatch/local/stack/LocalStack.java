@@ -4,8 +4,10 @@ import dev.permwatch.local.kafka.EmbeddedKafkaBroker;
 import dev.permwatch.local.kafka.TopicSetup;
 import dev.permwatch.registry.LocalSchemaRegistry;
 import dev.permwatch.streams.StreamsApp;
+import dev.permwatch.streams.TopologySettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +54,9 @@ public final class LocalStack implements AutoCloseable {
      * @param dataDir       folder for all data; created if missing
      * @param applicationId Kafka Streams {@code application.id}; keep it stable to continue a series
      * @param emitBaseline  whether the first snapshot of a source yields ADDED events
-     * @throws IllegalStateException if a part fails to start; the parts already started are stopped
+     * @throws StartFailedException  if the streams app fails or does not start in time, or the thread
+     *                               is interrupted; the parts already started are stopped
+     * @throws IllegalStateException if another part fails to start; the parts already started are stopped
      */
     public static LocalStack start(final Path dataDir, final String applicationId, final boolean emitBaseline) {
         return start(dataDir, applicationId, emitBaseline, Map.of());
@@ -73,7 +77,13 @@ public final class LocalStack implements AutoCloseable {
             stack.startParts(applicationId, emitBaseline, streamsSettings);
             return stack;
         } catch (final RuntimeException e) {
+            // Stop the parts with the interrupt flag cleared, so a stop request during start does not
+            // cut their shutdown short, then restore it for the caller.
+            final boolean interrupted = Thread.interrupted();
             stack.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             throw e;
         }
     }
@@ -119,17 +129,39 @@ public final class LocalStack implements AutoCloseable {
         return props;
     }
 
+    /**
+     * Waits until the streams app is running.
+     *
+     * @throws StartFailedException if the streams app failed, did not start within
+     *                              {@link #STREAMS_START_TIMEOUT}, or the thread was interrupted
+     */
     private void awaitStreamsRunning() {
+        final boolean running;
         try {
-            if (!streamsApp.awaitRunning(STREAMS_START_TIMEOUT)) {
-                throw new IllegalStateException("The streams app did not reach RUNNING within "
-                        + STREAMS_START_TIMEOUT.toSeconds() + " s (state " + streamsApp.state()
-                        + "); see kafka.log in " + dataDir);
-            }
+            running = streamsApp.awaitRunning(STREAMS_START_TIMEOUT);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for the streams app to start", e);
+            throw new StartFailedException("Stopped while waiting for the streams app to start", e);
         }
+        if (running) {
+            return;
+        }
+        final Throwable failure = streamsApp.failure().orElse(null);
+        if (failure instanceof MissingSourceTopicException) {
+            // Kafka's message does not name the topics, so name the ones this app reads.
+            final TopologySettings settings = streamsApp.topologySettings();
+            throw new StartFailedException("The streams app failed to start: " + failure.getMessage()
+                    + ". It reads the topics " + settings.snapshotsTopic() + " and " + settings.controlTopic()
+                    + ": create the missing one or correct permwatch.topic.snapshots or permwatch.topic.control",
+                    failure);
+        }
+        if (failure != null) {
+            throw new StartFailedException("The streams app failed to start: " + failure.getMessage()
+                    + ". See kafka.log in " + dataDir, failure);
+        }
+        throw new StartFailedException("The streams app did not reach RUNNING within "
+                + STREAMS_START_TIMEOUT.toSeconds() + " s (state " + streamsApp.state()
+                + "); see kafka.log in " + dataDir);
     }
 
     /** Returns {@code bootstrap.servers} of the embedded broker. */

@@ -62,13 +62,27 @@ class LocalModeTest {
     }
 
     @Test
+    void invalidAccountIdIsRejectedBeforeToken() {
+        final LocalModeOptions options = new LocalModeOptions(dataDir, "abc", null, Map.of());
+        final LocalMode localMode = new LocalMode(options, printStream(new ByteArrayOutputStream()));
+
+        assertThatThrownBy(localMode::start)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'abc'")
+                .hasMessageNotContaining("CLOUDFLARE_API_TOKEN");
+        assertThat(dataDir.resolve("kafka")).doesNotExist();
+    }
+
+    @Test
     void shortIntervalIsRejectedBeforeKafkaStarts() {
         final LocalModeOptions options = new LocalModeOptions(dataDir, null, "5s", Map.of());
         final LocalMode localMode = new LocalMode(options, printStream(new ByteArrayOutputStream()));
 
         assertThatThrownBy(localMode::start)
                 .isInstanceOf(PollerConfigException.class)
-                .hasMessageContaining("'5s'");
+                .hasMessageContaining("'5s'")
+                .hasMessageContaining("--interval")
+                .hasMessageNotContaining("permwatch.source.user.interval");
         assertThat(dataDir.resolve("kafka")).doesNotExist();
     }
 

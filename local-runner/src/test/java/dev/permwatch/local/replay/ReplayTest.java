@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,14 +23,18 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Replays through the real poller validation, embedded Kafka and the real streams app. */
 class ReplayTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** "API Tokens Write", in the lists of 001 to 003 and absent from 004 and 005. */
+    private static final String API_TOKENS_WRITE_ID = "686d18d5ac6c441c867cbf6771e58a0a";
 
     @TempDir
     Path tempDir;
@@ -61,6 +66,14 @@ class ReplayTest {
         assertThat(tunnel.get("after").get("name").asText()).isEqualTo("Cloudflare Tunnel Read");
         assertThat(tunnel.get("changedFields").toString()).contains("\"name\"");
 
+        // With the default of two confirmations, a group is removed only by the second accepted
+        // snapshot it is absent from. "API Tokens Write" is absent from 004 and 005, so 005 removes
+        // it. The five groups first absent from 005 have no later snapshot, so they stay pending.
+        assertThat(ofType(eventsAt(events, "2023-06-27"), ChangeType.REMOVED)).as("REMOVED for 004").isEmpty();
+        final List<JsonNode> removedBy005 = ofType(for005, ChangeType.REMOVED);
+        assertThat(removedBy005).as("REMOVED for 005").hasSize(1);
+        assertThat(removedBy005.get(0).get("permissionId").asText()).isEqualTo(API_TOKENS_WRITE_ID);
+
         for (final String date : List.of("2020-12-18", "2021-06-09", "2023-06-27", "2026-01-22")) {
             final List<JsonNode> inSnapshot = eventsAt(events, date);
             final Set<String> removedNames = names(ofType(inSnapshot, ChangeType.REMOVED), "before");
@@ -75,12 +88,32 @@ class ReplayTest {
     }
 
     @Test
+    void oneConfirmationRemovesAtFirstAbsence() throws Exception {
+        final Path corpus = corpusDir();
+        assumeTrue(Files.isDirectory(corpus), "Recorded corpus not found at " + corpus
+                + "; the corpus replay test needs the folder cloudflare-permission-groups next to the repository");
+        final Path output = tempDir.resolve("events.jsonl");
+
+        final int exitCode = PermwatchCli.commandLine()
+                .execute("replay", corpus.toString(), "--output", output.toString(), "--removal-confirmations", "1");
+
+        assertThat(exitCode).isZero();
+        final List<JsonNode> events = readEvents(output);
+        final List<JsonNode> removedBy004 = ofType(eventsAt(events, "2023-06-27"), ChangeType.REMOVED);
+        assertThat(removedBy004).as("REMOVED for 004").hasSize(1);
+        assertThat(removedBy004.get(0).get("permissionId").asText()).isEqualTo(API_TOKENS_WRITE_ID);
+        assertThat(ofType(eventsAt(events, "2026-01-22"), ChangeType.REMOVED)).as("REMOVED for 005").hasSize(5);
+        assertThat(ofType(events, ChangeType.REMOVED)).as("REMOVED in all").hasSize(6);
+    }
+
+    @Test
     void rejectedFileIsReportedAndSkipped() throws Exception {
         final Path input = resourceDir("replay-with-rejected");
         final Path output = tempDir.resolve("events.jsonl");
         final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
         final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
         final String accountId = "0123456789abcdef0123456789abcdef";
+        Files.writeString(output, "earlier output\n", StandardCharsets.UTF_8);
 
         // The group removed in the last file is absent from one snapshot only, so one confirmation,
         // and it is one of three groups, so a shrink guard that allows removing all of them at once.
@@ -95,6 +128,7 @@ class ReplayTest {
         assertThat(summary.rejected()).extracting(ReplaySummary.RejectedFile::name)
                 .containsExactly("2021-01-02-unauthorized.json");
 
+        assertThat(temporaryFiles()).as("temporary output files left").isEmpty();
         final List<JsonNode> events = readEvents(output);
         assertThat(events).extracting(event -> event.get("type").asText() + " " + event.get("permissionId").asText())
                 .containsExactlyInAnyOrder(
@@ -112,6 +146,38 @@ class ReplayTest {
         assertThat(renamed.get("before").get("name").asText()).isEqualTo("Tunnel Read");
         assertThat(renamed.get("after").get("scopes").toString()).isEqualTo("[\"com.cloudflare.api.account\"]");
         assertThat(summary.eventsByType().get(ChangeType.UPDATED)).isZero();
+    }
+
+    @Test
+    void failedReplayKeepsEarlierOutput() throws Exception {
+        final Path output = tempDir.resolve("events.jsonl");
+        Files.writeString(output, "earlier output\n", StandardCharsets.UTF_8);
+        // The streams app rejects zero confirmations when it starts, after the output was opened.
+        final ReplayOptions options = new ReplayOptions(resourceDir("replay-with-rejected"), output, Sources.user(),
+                false, new RemovalSettings(0, null, null));
+
+        final Throwable failure = catchThrowable(() -> new Replay(options, tempDir.resolve("work"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run());
+
+        assertThat(failure).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Files.readString(output, StandardCharsets.UTF_8)).isEqualTo("earlier output\n");
+        assertThat(temporaryFiles()).as("temporary output files left").isEmpty();
+    }
+
+    @Test
+    void noAcceptedFileKeepsEarlierOutput() throws Exception {
+        final Path input = Files.createDirectory(tempDir.resolve("input"));
+        Files.writeString(input.resolve("2021-01-01-not-json.json"), "<html>Bad gateway</html>", StandardCharsets.UTF_8);
+        final Path output = tempDir.resolve("events.jsonl");
+        Files.writeString(output, "earlier output\n", StandardCharsets.UTF_8);
+        final ReplayOptions options = new ReplayOptions(input, output, Sources.user(), false, RemovalSettings.defaults());
+
+        final ReplaySummary summary = new Replay(options, tempDir.resolve("work"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+
+        assertThat(summary.accepted()).isZero();
+        assertThat(Files.readString(output, StandardCharsets.UTF_8)).isEqualTo("earlier output\n");
+        assertThat(temporaryFiles()).as("temporary output files left").isEmpty();
     }
 
     @Test
@@ -138,6 +204,13 @@ class ReplayTest {
 
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString()).contains("no-such-folder").contains("--output");
+    }
+
+    /** Returns the temporary files a replay writes beside {@code events.jsonl} in the test folder. */
+    private List<Path> temporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.list(tempDir)) {
+            return files.filter(file -> file.getFileName().toString().startsWith(".events.jsonl.")).toList();
+        }
     }
 
     private static Path corpusDir() {

@@ -9,6 +9,11 @@ import java.util.Objects;
 public final class Token {
 
     private static final String MASK = "****";
+    /**
+     * Shortest piece of the token that {@link #redact} masks on its own. Error texts quote
+     * response bodies cut to a maximum length, and a cut inside an echoed token leaves a piece of it.
+     */
+    static final int MIN_MASKED_PIECE = 8;
 
     private final String value;
 
@@ -46,9 +51,38 @@ public final class Token {
         return value;
     }
 
-    /** Returns {@code text} with every occurrence of the token replaced by {@code ****}. */
+    /**
+     * Returns {@code text} with every occurrence of the token, and every run of at least
+     * {@value #MIN_MASKED_PIECE} characters that is a piece of the token, replaced by {@code ****}.
+     */
     public String redact(final String text) {
-        return text.replace(value, MASK);
+        final String whole = text.replace(value, MASK);
+        if (value.length() < MIN_MASKED_PIECE) {
+            return whole;
+        }
+        final StringBuilder redacted = new StringBuilder(whole.length());
+        int position = 0;
+        while (position < whole.length()) {
+            final int pieceLength = longestPieceAt(whole, position);
+            if (pieceLength >= MIN_MASKED_PIECE) {
+                redacted.append(MASK);
+                position += pieceLength;
+            } else {
+                redacted.append(whole.charAt(position));
+                position++;
+            }
+        }
+        return redacted.toString();
+    }
+
+    /** Returns the length of the longest substring of the token that starts at {@code start} of {@code text}. */
+    private int longestPieceAt(final String text, final int start) {
+        int length = 0;
+        while (start + length < text.length() && length < value.length()
+                && value.contains(text.substring(start, start + length + 1))) {
+            length++;
+        }
+        return length;
     }
 
     @Override

@@ -132,6 +132,11 @@ public final class RecordPublisher implements AutoCloseable {
     /** Closes the producer, waiting up to 30 s for records still in flight. */
     @Override
     public void close() {
-        producer.close(CLOSE_TIMEOUT);
+        close(CLOSE_TIMEOUT);
+    }
+
+    /** Closes the producer, waiting up to {@code timeout} for records still in flight; the rest are dropped. */
+    public void close(final Duration timeout) {
+        producer.close(timeout);
     }
 }

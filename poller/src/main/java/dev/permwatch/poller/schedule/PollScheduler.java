@@ -4,6 +4,7 @@ import dev.permwatch.poller.config.PollSchedule;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -184,16 +185,51 @@ public final class PollScheduler implements AutoCloseable {
         }
     }
 
-    /** Stops scheduling and waits for running polls to finish. Safe to call more than once. */
-    @Override
-    public void close() {
+    /**
+     * Stops scheduling, waits up to {@code grace} for running polls to finish, then interrupts the
+     * polls still running and waits for them to end. Safe to call more than once.
+     */
+    public void close(final Duration grace) {
         closing.countDown();
         try {
-            if (!scheduler.isShutdown()) {
-                scheduler.shutdown(true);
+            if (scheduler.isShutdown()) {
+                return;
             }
+            scheduler.standby();
+            if (!awaitIdle(grace)) {
+                for (final JobExecutionContext running : scheduler.getCurrentlyExecutingJobs()) {
+                    LOG.warn("source={} poll still running {} after stop was requested; interrupting it",
+                            running.getJobDetail().getKey().getName(), grace);
+                    scheduler.interrupt(running.getJobDetail().getKey());
+                }
+            }
+            scheduler.shutdown(true);
         } catch (final SchedulerException e) {
             LOG.warn("Stopping the Quartz scheduler failed: {}", e.getMessage(), e);
         }
+    }
+
+    /** Returns true once no poll runs, false if one still runs after {@code grace}. */
+    private boolean awaitIdle(final Duration grace) throws SchedulerException {
+        final long deadline = System.nanoTime() + grace.toNanos();
+        while (!scheduler.getCurrentlyExecutingJobs().isEmpty()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                // Quartz has no wait for running jobs with a timeout, so check every 50 ms.
+                Thread.sleep(50);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Stops scheduling and waits for running polls to finish, without interrupting them. */
+    @Override
+    public void close() {
+        close(Duration.ofDays(365));
     }
 }
