@@ -31,13 +31,21 @@ public record RecordedFile(Path path, Instant fetchedAt, boolean timeFromName) {
 
     /**
      * Matches {@code 2021-06-09}, {@code 2021-06-09T10:15}, {@code 2021-06-09T10:15:30.5Z} and
-     * {@code 2021-06-09T10:15:30+02:00}. Colons may be written as dashes ({@code T10-15-30}), because
-     * many file systems reject colons in file names.
+     * {@code 2021-06-09T10:15:30+02:00}. The time may use dashes in place of colons
+     * ({@code T10-15-30}, {@code +02-00}) because many file systems reject colons in file names.
+     * The seconds must use the same separator as the minutes, so in {@code T10:15-05:00} the
+     * {@code -05:00} is an offset, not seconds. An offset needs hours and minutes.
      */
     private static final Pattern ISO_DATE_TIME = Pattern.compile(
-            "(\\d{4})-(\\d{2})-(\\d{2})"
-                    + "(?:T(\\d{2})[:-](\\d{2})(?:[:-](\\d{2})(?:\\.(\\d{1,9}))?)?"
-                    + "(Z|[+-]\\d{2}:?\\d{2})?)?");
+            "(?<!\\d)(?<year>\\d{4})-(?<month>\\d{2})-(?<day>\\d{2})"
+                    + "(?:[Tt](?<hour>\\d{2})(?<sep>[:-])(?<minute>\\d{2})"
+                    + "(?:\\k<sep>(?<second>\\d{2})(?:[.,](?<fraction>\\d{1,9}))?)?"
+                    + "(?<offset>[Zz]|[+-]\\d{2}[:-]?\\d{2})?)?");
+    /**
+     * Digits right after a date-time, such as the {@code -05} in {@code T10:15-05}. They are most
+     * likely an offset or seconds written in a form the pattern does not accept.
+     */
+    private static final Pattern TRAILING_TIME_DIGITS = Pattern.compile("[:+-]?\\d");
 
     public RecordedFile {
         Objects.requireNonNull(path, "path");
@@ -84,7 +92,8 @@ public record RecordedFile(Path path, Instant fetchedAt, boolean timeFromName) {
      * Reads the fetch time of one file.
      *
      * @throws IllegalArgumentException if the name contains a date that does not exist, such as
-     *                                  {@code 2021-02-30}
+     *                                  {@code 2021-02-30}, or an ambiguous time, as
+     *                                  {@link #timeFromName(String)} describes
      */
     public static RecordedFile of(final Path path) {
         final Optional<Instant> fromName = timeFromName(path.getFileName().toString());
@@ -101,6 +110,10 @@ public record RecordedFile(Path path, Instant fetchedAt, boolean timeFromName) {
     /**
      * Returns the first ISO-8601 date or date-time in {@code fileName}. A date alone means midnight
      * UTC, and a date-time without an offset is read as UTC.
+     *
+     * @throws IllegalArgumentException if the date or time does not exist, such as
+     *                                  {@code 2021-02-30}, or digits follow the time so that it
+     *                                  cannot be read without guessing, such as {@code T10:15-05}
      */
     static Optional<Instant> timeFromName(final String fileName) {
         final Matcher matcher = ISO_DATE_TIME.matcher(fileName);
@@ -108,29 +121,47 @@ public record RecordedFile(Path path, Instant fetchedAt, boolean timeFromName) {
             return Optional.empty();
         }
         try {
-            final LocalDate date = LocalDate.of(Integer.parseInt(matcher.group(1)),
-                    Integer.parseInt(matcher.group(2)), Integer.parseInt(matcher.group(3)));
-            if (matcher.group(4) == null) {
+            final LocalDate date = LocalDate.of(number(matcher, "year"), number(matcher, "month"),
+                    number(matcher, "day"));
+            if (matcher.group("hour") == null) {
                 return Optional.of(date.atStartOfDay(ZoneOffset.UTC).toInstant());
             }
-            final int seconds = matcher.group(6) == null ? 0 : Integer.parseInt(matcher.group(6));
-            final int nanos = matcher.group(7) == null ? 0
-                    : Integer.parseInt((matcher.group(7) + "000000000").substring(0, 9));
-            final LocalTime time = LocalTime.of(Integer.parseInt(matcher.group(4)),
-                    Integer.parseInt(matcher.group(5)), seconds, nanos);
-            final ZoneOffset offset = matcher.group(8) == null ? ZoneOffset.UTC : ZoneOffset.of(offset(matcher.group(8)));
-            return Optional.of(LocalDateTime.of(date, time).toInstant(offset));
+            rejectTrailingDigits(fileName, matcher);
+            final int seconds = matcher.group("second") == null ? 0 : number(matcher, "second");
+            final String fraction = matcher.group("fraction");
+            final int nanos = fraction == null ? 0 : Integer.parseInt((fraction + "000000000").substring(0, 9));
+            final LocalTime time = LocalTime.of(number(matcher, "hour"), number(matcher, "minute"), seconds, nanos);
+            return Optional.of(LocalDateTime.of(date, time).toInstant(offset(matcher.group("offset"))));
         } catch (final DateTimeException e) {
-            throw new IllegalArgumentException("Invalid date '" + matcher.group() + "' in file name " + fileName
-                    + ": " + e.getMessage() + ". Rename the file with a real ISO-8601 date such as 2021-06-09", e);
+            throw new IllegalArgumentException("Invalid date or time '" + matcher.group() + "' in file name "
+                    + fileName + ": " + e.getMessage()
+                    + ". Rename the file with a real ISO-8601 date or date-time such as 2021-06-09T10:15:30Z", e);
         }
     }
 
-    /** Adds the colon that {@link ZoneOffset#of(String)} needs in {@code +0200}. */
-    private static String offset(final String text) {
-        if (text.equals("Z") || text.contains(":")) {
-            return text;
+    private static int number(final Matcher matcher, final String group) {
+        return Integer.parseInt(matcher.group(group));
+    }
+
+    private static void rejectTrailingDigits(final String fileName, final Matcher matcher) {
+        final Matcher trailing = TRAILING_TIME_DIGITS.matcher(fileName).region(matcher.end(), fileName.length());
+        if (trailing.lookingAt()) {
+            throw new IllegalArgumentException("Ambiguous time '" + fileName.substring(matcher.start())
+                    + "' in file name " + fileName + ": digits follow the time " + matcher.group()
+                    + ". Rename the file with seconds in the minutes' separator and an offset with hours and"
+                    + " minutes, such as 2021-06-09T10-15-30-05-00 or 2021-06-09T10:15:30-05:00");
         }
-        return text.substring(0, 3) + ":" + text.substring(3);
+    }
+
+    /** Converts {@code Z}, {@code +02:00}, {@code +02-00} or {@code +0200}. A null offset means UTC. */
+    private static ZoneOffset offset(final String text) {
+        if (text == null || text.equalsIgnoreCase("Z")) {
+            return ZoneOffset.UTC;
+        }
+        final String digits = text.substring(1).replace(":", "").replace("-", "");
+        final int hours = Integer.parseInt(digits.substring(0, 2));
+        final int minutes = Integer.parseInt(digits.substring(2, 4));
+        return text.charAt(0) == '-' ? ZoneOffset.ofHoursMinutes(-hours, -minutes)
+                : ZoneOffset.ofHoursMinutes(hours, minutes);
     }
 }
