@@ -25,7 +25,9 @@ import java.util.concurrent.Callable;
                     + " every change event as one JSON object per line.",
             "Files are read in lexicographic order of name. The fetch time of a file is the first ISO-8601 date"
                     + " or date-time in its name (UTC unless an offset is given), else its modification time.",
-            "A file that fails validation is reported on standard error with the reason and skipped."},
+            "A file that fails validation, or whose fetch time is more than 5 minutes after the current time, is"
+                    + " reported on standard error with the reason and skipped. A file older than one replayed before"
+                    + " it is ignored as stale by the streams app and reported with the newer file."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Every accepted file was diffed and its events written (rejected files are reported).",
@@ -92,6 +94,9 @@ final class ReplayCommand implements Callable<Integer> {
         out.println(summary.describe() + " output=" + output);
         for (final ReplaySummary.RejectedFile file : summary.rejected()) {
             out.println("  rejected " + file.name() + ": " + file.reason());
+        }
+        for (final ReplaySummary.StaleFile file : summary.stale()) {
+            out.println("  stale " + file.describe());
         }
         if (summary.accepted() == 0) {
             err.println("permwatch replay: none of the " + summary.files() + " files in " + inputDir

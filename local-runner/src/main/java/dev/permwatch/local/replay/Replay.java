@@ -37,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,21 +71,36 @@ public final class Replay {
     /** Base wait for the streams app, plus {@link #PROCESSING_TIMEOUT_PER_FILE} per accepted file. */
     private static final Duration PROCESSING_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROCESSING_TIMEOUT_PER_FILE = Duration.ofSeconds(10);
+    /**
+     * How far past the current time a fetch time may be before its file is rejected. It allows for
+     * a recording machine whose clock ran a little ahead, while a mistyped year is rejected.
+     */
+    static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
 
     private final ReplayOptions options;
     private final Path workDir;
     private final PrintStream err;
+    private final Clock clock;
 
     /**
      * @param options what to replay and where to write
      * @param workDir empty folder for the broker, registry and streams data of this replay; the
      *                caller deletes it afterwards
-     * @param err     stream for rejected files, normally standard error
+     * @param err     stream for rejected and stale files, normally standard error
      */
     public Replay(final ReplayOptions options, final Path workDir, final PrintStream err) {
+        this(options, workDir, err, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock source of the current time, against which fetch times in the future are
+     *              rejected
+     */
+    Replay(final ReplayOptions options, final Path workDir, final PrintStream err, final Clock clock) {
         this.options = options;
         this.workDir = workDir;
         this.err = err;
+        this.clock = clock;
     }
 
     /**
@@ -122,26 +138,36 @@ public final class Replay {
         try (LocalStack stack = LocalStack.start(workDir, APPLICATION_ID, options.emitBaseline(),
                 options.removal().toStreamsSettings())) {
             final List<ReplaySummary.RejectedFile> rejected = new ArrayList<>();
-            final List<Snapshot> accepted = publish(stack, files, rejected);
-            final Map<String, DiffReport> reports = awaitReports(stack, accepted);
+            final List<AcceptedFile> accepted = publish(stack, files, rejected);
+            final Map<String, DiffReport> reports = awaitReports(stack,
+                    accepted.stream().map(AcceptedFile::snapshot).toList());
             final Map<ChangeType, Integer> counts = writeEvents(stack, writer);
-            final int stale = (int) reports.values().stream()
-                    .filter(report -> report.getOutcome() == DiffOutcome.STALE_IGNORED)
-                    .count();
+            final List<ReplaySummary.StaleFile> stale = staleFiles(accepted, reports);
+            for (final ReplaySummary.StaleFile file : stale) {
+                err.println("stale " + file.describe());
+                LOG.warn("Stale recorded file {}", file.describe());
+            }
             return new ReplaySummary(files.size(), accepted.size(), rejected, stale, counts);
         }
     }
 
-    private List<Snapshot> publish(final LocalStack stack, final List<Path> files,
-                                   final List<ReplaySummary.RejectedFile> rejected) {
+    /** A file written to the snapshots topic, with its snapshot. */
+    private record AcceptedFile(RecordedFile file, Snapshot snapshot) {
+    }
+
+    private List<AcceptedFile> publish(final LocalStack stack, final List<Path> files,
+                                       final List<ReplaySummary.RejectedFile> rejected) {
         final PermissionGroupListParser parser = new PermissionGroupListParser();
-        final List<Snapshot> accepted = new ArrayList<>();
+        final List<AcceptedFile> accepted = new ArrayList<>();
         try (KafkaProducer<String, Snapshot> producer = producer(stack)) {
             for (final Path file : files) {
                 final String name = file.getFileName().toString();
+                final RecordedFile recorded;
                 final Snapshot snapshot;
                 try {
-                    snapshot = toSnapshot(parser, file);
+                    recorded = RecordedFile.of(file);
+                    rejectFutureTime(recorded);
+                    snapshot = toSnapshot(parser, recorded);
                 } catch (final InvalidResponseException | IllegalArgumentException | IOException e) {
                     err.println("rejected " + name + ": " + e.getMessage());
                     LOG.warn("Rejected recorded file {}: {}", name, e.getMessage());
@@ -149,7 +175,7 @@ public final class Replay {
                     continue;
                 }
                 send(producer, snapshot, name);
-                accepted.add(snapshot);
+                accepted.add(new AcceptedFile(recorded, snapshot));
                 LOG.info("Replayed {} as snapshot {} with {} groups, fetched at {}", name,
                         snapshot.getSnapshotId(), snapshot.getGroups().size(), snapshot.getFetchedAt());
             }
@@ -157,9 +183,20 @@ public final class Replay {
         return accepted;
     }
 
-    private Snapshot toSnapshot(final PermissionGroupListParser parser, final Path file)
+    private void rejectFutureTime(final RecordedFile recorded) {
+        final Instant now = clock.instant();
+        if (recorded.fetchedAt().isAfter(now.plus(MAX_FUTURE_SKEW))) {
+            final String origin = recorded.timeFromName() ? "in its name" : "from its modification time";
+            throw new IllegalArgumentException("fetch time " + recorded.fetchedAt() + " (" + origin
+                    + ") is in the future, more than " + MAX_FUTURE_SKEW.toMinutes() + " minutes after the current time "
+                    + now + ". It would make every earlier-dated file after it stale. Rename the file with the time"
+                    + " it was recorded, such as 2024-03-01T10-15-00Z.json");
+        }
+    }
+
+    private Snapshot toSnapshot(final PermissionGroupListParser parser, final RecordedFile recorded)
             throws IOException, InvalidResponseException {
-        final RecordedFile recorded = RecordedFile.of(file);
+        final Path file = recorded.path();
         final byte[] body = Files.readAllBytes(file);
         final List<PermissionGroup> groups = parser.parse(body);
         final PollMetadata poll = PollMetadata.newBuilder()
@@ -214,6 +251,27 @@ public final class Replay {
             }
         }
         return reports;
+    }
+
+    /**
+     * Names each accepted file whose snapshot the streams app ignored as stale, with the newest
+     * file replayed before it. That file's later fetch time is why the snapshot was stale.
+     */
+    private static List<ReplaySummary.StaleFile> staleFiles(final List<AcceptedFile> accepted,
+                                                            final Map<String, DiffReport> reports) {
+        final List<ReplaySummary.StaleFile> stale = new ArrayList<>();
+        AcceptedFile newest = null;
+        for (final AcceptedFile current : accepted) {
+            final DiffReport report = reports.get(current.snapshot().getSnapshotId());
+            if (report != null && report.getOutcome() == DiffOutcome.STALE_IGNORED && newest != null) {
+                stale.add(new ReplaySummary.StaleFile(current.file().name(), current.file().fetchedAt(),
+                        newest.file().name(), newest.file().fetchedAt()));
+            }
+            if (newest == null || current.file().fetchedAt().isAfter(newest.file().fetchedAt())) {
+                newest = current;
+            }
+        }
+        return stale;
     }
 
     /** Reads the changes topic from the start to its end and writes each event as a JSON line. */

@@ -19,6 +19,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -181,6 +184,61 @@ class ReplayTest {
     }
 
     @Test
+    void futureFetchTimeIsRejected() throws Exception {
+        final Path input = Files.createDirectory(tempDir.resolve("input"));
+        writeGroupList(input.resolve("01-2024-01-01.json"), 0);
+        writeGroupList(input.resolve("02-2099-02-01.json"), 1);
+        writeGroupList(input.resolve("03-2024-03-01.json"), 2);
+        writeGroupList(input.resolve("04-2024-04-01.json"), 3);
+        final Path output = tempDir.resolve("events.jsonl");
+        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        final Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+        final ReplaySummary summary = new Replay(new ReplayOptions(input, output, Sources.user(), false),
+                tempDir.resolve("work"), new PrintStream(errBytes, true, StandardCharsets.UTF_8), clock).run();
+
+        assertThat(summary.rejected()).extracting(ReplaySummary.RejectedFile::name)
+                .containsExactly("02-2099-02-01.json");
+        final String reason = summary.rejected().get(0).reason();
+        assertThat(reason).contains("2099-02-01T00:00:00Z").contains("future").contains("Rename the file");
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("rejected 02-2099-02-01.json");
+        assertThat(summary.accepted()).isEqualTo(3);
+        assertThat(summary.stale()).isEmpty();
+        final List<JsonNode> events = readEvents(output);
+        assertThat(events).extracting(event -> event.get("type").asText() + " " + event.get("after").get("name").asText()
+                        + " " + event.get("snapshotAt").asText())
+                .containsExactlyInAnyOrder(
+                        "RENAMED Renamed 1 2024-03-01T00:00:00Z",
+                        "RENAMED Renamed 2 2024-03-01T00:00:00Z",
+                        "RENAMED Renamed 3 2024-04-01T00:00:00Z");
+    }
+
+    @Test
+    void staleFileIsNamedWithNewerFile() throws Exception {
+        final Path input = Files.createDirectory(tempDir.resolve("input"));
+        writeGroupList(input.resolve("01-2024-03-01.json"), 0);
+        writeGroupList(input.resolve("02-2024-01-01.json"), 1);
+        writeGroupList(input.resolve("03-2024-04-01.json"), 2);
+        final Path output = tempDir.resolve("events.jsonl");
+        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+
+        final ReplaySummary summary = new Replay(new ReplayOptions(input, output, Sources.user(), false),
+                tempDir.resolve("work"), new PrintStream(errBytes, true, StandardCharsets.UTF_8)).run();
+
+        assertThat(summary.staleIgnored()).isEqualTo(1);
+        final ReplaySummary.StaleFile stale = summary.stale().get(0);
+        assertThat(stale.name()).isEqualTo("02-2024-01-01.json");
+        assertThat(stale.fetchedAt()).isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
+        assertThat(stale.newerName()).isEqualTo("01-2024-03-01.json");
+        assertThat(stale.newerFetchedAt()).isEqualTo(Instant.parse("2024-03-01T00:00:00Z"));
+        final String errText = errBytes.toString(StandardCharsets.UTF_8);
+        assertThat(errText).contains("stale 02-2024-01-01.json").contains("2024-01-01T00:00:00Z")
+                .contains("01-2024-03-01.json").contains("2024-03-01T00:00:00Z");
+        assertThat(readEvents(output)).extracting(event -> event.get("after").get("name").asText())
+                .containsExactlyInAnyOrder("Renamed 1", "Renamed 2");
+    }
+
+    @Test
     void missingFolderExitsWithUsageError() {
         final StringWriter err = new StringWriter();
         final CommandLine commandLine = PermwatchCli.commandLine();
@@ -204,6 +262,21 @@ class ReplayTest {
 
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString()).contains("no-such-folder").contains("--output");
+    }
+
+    /**
+     * Writes a valid list of four groups in which the first {@code renamed} groups carry the name
+     * {@code Renamed <n>} in place of {@code Group <n>}.
+     */
+    private static void writeGroupList(final Path file, final int renamed) throws IOException {
+        final List<String> groups = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            final String name = (n <= renamed ? "Renamed " : "Group ") + n;
+            groups.add("{\"id\":\"" + "%032x".formatted(n) + "\",\"name\":\"" + name
+                    + "\",\"scopes\":[\"com.cloudflare.api.user\"]}");
+        }
+        Files.writeString(file, "{\"success\":true,\"errors\":[],\"messages\":[],\"result\":["
+                + String.join(",", groups) + "]}", StandardCharsets.UTF_8);
     }
 
     /** Returns the temporary files a replay writes beside {@code events.jsonl} in the test folder. */
