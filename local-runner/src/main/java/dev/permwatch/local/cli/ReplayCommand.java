@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {
             "0:Every accepted file was diffed and its events written (rejected files are reported).",
             "1:Kafka or the streams app failed or timed out.",
-            "2:Invalid usage: missing or empty folder, unwritable output, invalid account id.",
+            "2:Invalid usage: missing or empty folder, unwritable output or output inside the folder, invalid account id.",
             "3:No file passed validation, so nothing was diffed."})
 final class ReplayCommand implements Callable<Integer> {
 
@@ -73,6 +73,7 @@ final class ReplayCommand implements Callable<Integer> {
         final Source source = accountId == null ? Sources.user() : Sources.account(accountId);
         final ReplayOptions options = new ReplayOptions(inputDir, output, source, emitBaseline,
                 new RemovalSettings(removalConfirmations, shrinkGuardMaxShare, shrinkGuardMaxCount));
+        Replay.rejectOutputInsideInput(options);
         final PrintStream err = System.err;
         final Path workDir = Files.createTempDirectory("permwatch-replay-");
         LogSetup.useLogDir(workDir);

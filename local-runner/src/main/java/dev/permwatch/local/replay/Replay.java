@@ -111,10 +111,11 @@ public final class Replay {
      * output file as it was.
      *
      * @throws IllegalArgumentException if the input folder is missing or empty, or the output file
-     *                                  cannot be written
+     *                                  is inside it or cannot be written
      * @throws IllegalStateException    if Kafka or the streams app fails or times out
      */
     public ReplaySummary run() {
+        rejectOutputInsideInput(options);
         final List<Path> files = RecordedFile.listFiles(options.inputDir());
         final Path output = options.output().toAbsolutePath();
         final Path temporary = temporaryOutput(output);
@@ -131,6 +132,44 @@ public final class Replay {
             throw new UncheckedIOException("Cannot write change events to " + output, e);
         } finally {
             deleteTemporary(temporary);
+        }
+    }
+
+    /**
+     * Rejects an output file inside the input folder, or below it, before anything is read or
+     * written. Such a file would overwrite a recorded response or be replayed as one next time.
+     * Symbolic links are resolved, so a link to the input folder does not get around the check.
+     *
+     * @throws IllegalArgumentException if the output file is inside the input folder
+     */
+    public static void rejectOutputInsideInput(final ReplayOptions options) {
+        final Path input = realPathIfPresent(options.inputDir());
+        final Path output = realPathIfPresent(options.output());
+        if (output.startsWith(input)) {
+            throw new IllegalArgumentException("Output file " + options.output() + " is inside the replay folder "
+                    + options.inputDir() + ". Pass an --output outside that folder, because a file there would"
+                    + " overwrite a recorded response or be replayed as one");
+        }
+    }
+
+    /**
+     * Returns the real path of {@code path}, or of its nearest existing parent with the rest
+     * appended, so that a file not yet written can be compared with a folder.
+     */
+    private static Path realPathIfPresent(final Path path) {
+        final Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute));
+        } catch (final IOException e) {
+            // An unreadable path is compared as written. Reading the folder fails later with its own message.
+            return absolute;
         }
     }
 

@@ -8,6 +8,8 @@ import dev.permwatch.local.stack.RemovalSettings;
 import dev.permwatch.schemas.Sources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
@@ -262,6 +264,43 @@ class ReplayTest {
 
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString()).contains("no-such-folder").contains("--output");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"01-2024-01-01.json", "events.jsonl", "sub/events.jsonl", "../input/events.jsonl"})
+    void outputInsideInputFolderExitsWithUsageError(final String outputName) throws Exception {
+        final Path input = Files.createDirectory(tempDir.resolve("input"));
+        Files.createDirectory(input.resolve("sub"));
+        final Path recorded = input.resolve("01-2024-01-01.json");
+        writeGroupList(recorded, 0);
+        final byte[] before = Files.readAllBytes(recorded);
+        final StringWriter err = new StringWriter();
+        final CommandLine commandLine = PermwatchCli.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+
+        final int exitCode = commandLine.execute("replay", input.toString(),
+                "--output", input.resolve(outputName).toString());
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("is inside the replay folder").contains(outputName).contains("--output");
+        assertThat(Files.readAllBytes(recorded)).isEqualTo(before);
+        try (Stream<Path> entries = Files.walk(input)) {
+            assertThat(entries.map(path -> input.relativize(path).toString()).toList())
+                    .containsExactlyInAnyOrder("", "sub", "01-2024-01-01.json");
+        }
+    }
+
+    @Test
+    void outputThroughLinkToInputFolderIsRejected() throws Exception {
+        final Path input = Files.createDirectory(tempDir.resolve("input"));
+        writeGroupList(input.resolve("01-2024-01-01.json"), 0);
+        final Path link = Files.createSymbolicLink(tempDir.resolve("link"), input);
+        final ReplayOptions options = new ReplayOptions(input, link.resolve("01-2024-01-01.json"), Sources.user(),
+                false);
+
+        assertThat(catchThrowable(() -> Replay.rejectOutputInsideInput(options)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is inside the replay folder");
     }
 
     /**
