@@ -6,6 +6,7 @@ import dev.permwatch.local.replay.ReplayOptions;
 import dev.permwatch.local.replay.ReplaySummary;
 import dev.permwatch.local.replay.WorkDirs;
 import dev.permwatch.local.stack.RemovalSettings;
+import dev.permwatch.poller.config.PollerConfig;
 import dev.permwatch.schemas.Sources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,11 +69,16 @@ final class ReplayCommand implements Callable<Integer> {
                     + " confirmation (default: the streams app's, 25).")
     private Integer shrinkGuardMaxCount;
 
+    @Option(names = "--max-file-bytes", paramLabel = "BYTES",
+            description = "Max size of one recorded file in bytes, up to 268435456; a bigger file is rejected before"
+                    + " it is read (default: the poller's max response body, ${DEFAULT-VALUE}).")
+    private long maxFileBytes = PollerConfig.DEFAULT_MAX_BODY_BYTES;
+
     @Override
     public Integer call() throws Exception {
         final Source source = accountId == null ? Sources.user() : Sources.account(accountId);
         final ReplayOptions options = new ReplayOptions(inputDir, output, source, emitBaseline,
-                new RemovalSettings(removalConfirmations, shrinkGuardMaxShare, shrinkGuardMaxCount));
+                new RemovalSettings(removalConfirmations, shrinkGuardMaxShare, shrinkGuardMaxCount), maxFileBytes);
         Replay.rejectOutputInsideInput(options);
         final PrintStream err = System.err;
         final Path workDir = Files.createTempDirectory("permwatch-replay-");

@@ -13,6 +13,7 @@ import dev.permwatch.local.stack.LocalStack;
 import dev.permwatch.local.stack.TopicReader;
 import dev.permwatch.poller.cloudflare.InvalidResponseException;
 import dev.permwatch.poller.cloudflare.PermissionGroupListParser;
+import dev.permwatch.poller.config.PollerConfig;
 import dev.permwatch.poller.snapshot.SnapshotFactory;
 import dev.permwatch.schemas.Sources;
 import dev.permwatch.serde.SpecificAvroSerde;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -233,10 +235,37 @@ public final class Replay {
         }
     }
 
+    /**
+     * Reads a file of at most {@link ReplayOptions#maxFileBytes()} bytes. The size is checked before
+     * reading, and the read stops one byte past the limit in case the file grows meanwhile.
+     *
+     * @throws IllegalArgumentException if the file is bigger than the limit
+     */
+    private byte[] readCapped(final Path file) throws IOException {
+        final long max = options.maxFileBytes();
+        final long size = Files.size(file);
+        if (size > max) {
+            throw tooBig(size, max);
+        }
+        final byte[] body;
+        try (InputStream in = Files.newInputStream(file)) {
+            body = in.readNBytes((int) max + 1);
+        }
+        if (body.length > max) {
+            throw tooBig(body.length, max);
+        }
+        return body;
+    }
+
+    private static IllegalArgumentException tooBig(final long size, final long max) {
+        return new IllegalArgumentException("file is " + size + " bytes, more than the max of " + max
+                + " bytes for one response (the poller's " + PollerConfig.HTTP_MAX_BODY_BYTES + " default). Pass a"
+                + " bigger --max-file-bytes if the file is a real response, else remove it from the folder");
+    }
+
     private Snapshot toSnapshot(final PermissionGroupListParser parser, final RecordedFile recorded)
             throws IOException, InvalidResponseException {
-        final Path file = recorded.path();
-        final byte[] body = Files.readAllBytes(file);
+        final byte[] body = readCapped(recorded.path());
         final List<PermissionGroup> groups = parser.parse(body);
         final PollMetadata poll = PollMetadata.newBuilder()
                 .setOrigin("replay:" + recorded.name())

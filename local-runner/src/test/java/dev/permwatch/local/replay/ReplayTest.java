@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -301,6 +302,58 @@ class ReplayTest {
         assertThat(catchThrowable(() -> Replay.rejectOutputInsideInput(options)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is inside the replay folder");
+    }
+
+    @Test
+    void fileOverDefaultCapIsRejectedUnread() throws Exception {
+        final Path input = Files.createDirectory(tempDir.resolve("input"));
+        writeGroupList(input.resolve("01-2024-01-01.json"), 0);
+        final Path huge = input.resolve("02-2024-02-01.json");
+        // A sparse file: 3 GiB long without using that much disk, and far beyond any heap of this test.
+        try (RandomAccessFile file = new RandomAccessFile(huge.toFile(), "rw")) {
+            file.setLength(3L * 1024 * 1024 * 1024);
+        }
+        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+
+        final ReplaySummary summary = new Replay(
+                new ReplayOptions(input, tempDir.resolve("events.jsonl"), Sources.user(), false),
+                tempDir.resolve("work"), new PrintStream(errBytes, true, StandardCharsets.UTF_8)).run();
+
+        assertThat(summary.accepted()).isEqualTo(1);
+        assertThat(summary.rejected()).extracting(ReplaySummary.RejectedFile::name)
+                .containsExactly("02-2024-02-01.json");
+        assertThat(summary.rejected().get(0).reason()).contains("3221225472 bytes").contains("8388608")
+                .contains("--max-file-bytes");
+        assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("rejected 02-2024-02-01.json");
+    }
+
+    @Test
+    void maxFileBytesOptionRejectsBiggerFile() throws Exception {
+        final Path input = Files.createDirectory(tempDir.resolve("input"));
+        writeGroupList(input.resolve("01-2024-01-01.json"), 0);
+        final long size = Files.size(input.resolve("01-2024-01-01.json"));
+        final StringWriter err = new StringWriter();
+        final CommandLine commandLine = PermwatchCli.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+
+        final int exitCode = commandLine.execute("replay", input.toString(),
+                "--output", tempDir.resolve("events.jsonl").toString(), "--max-file-bytes", String.valueOf(size - 1));
+
+        assertThat(exitCode).as("exit code when no file passes").isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "268435457"})
+    void invalidMaxFileBytesExitsWithUsageError(final String value) throws Exception {
+        final StringWriter err = new StringWriter();
+        final CommandLine commandLine = PermwatchCli.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+
+        final int exitCode = commandLine.execute("replay", resourceDir("replay-with-rejected").toString(),
+                "--output", tempDir.resolve("events.jsonl").toString(), "--max-file-bytes", value);
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("--max-file-bytes " + value).contains("268435456");
     }
 
     /**
