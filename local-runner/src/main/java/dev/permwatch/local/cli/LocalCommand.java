@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -65,6 +66,7 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        rejectFileAsDataDir(dataDir);
         final Path logFile = LogSetup.useLogDir(dataDir);
         // Standard output carries only events and progress lines, so this line goes to standard error.
         System.err.println("permwatch: full log, with Kafka and Kafka Streams lines and stack traces, in " + logFile);
@@ -121,5 +123,16 @@ final class LocalCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return PermwatchCli.EXIT_OK;
+    }
+
+    /**
+     * Rejects a data folder path that names a file. The check runs before logging is pointed at
+     * the folder, because the log file and the broker would otherwise fail there with stack traces.
+     */
+    private static void rejectFileAsDataDir(final Path dataDir) {
+        if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+            throw new IllegalArgumentException("Data folder " + dataDir.toAbsolutePath() + " is a file, not a folder."
+                    + " Pass --data-dir a folder, new or from an earlier run");
+        }
     }
 }
