@@ -28,10 +28,11 @@ import java.util.concurrent.TimeoutException;
  *   <li>changes: append-only history, {@code retention.ms=-1} (kept forever);</li>
  *   <li>catalog: {@code cleanup.policy=compact}, one record per group key, tombstones for removed
  *       groups;</li>
- *   <li>diff-reports and poll-status: {@code cleanup.policy=delete}, retention 30 days;</li>
+ *   <li>diff-reports and poll-status: {@code cleanup.policy=delete}, retention 30 days counted from
+ *       the append time ({@code message.timestamp.type=LogAppendTime});</li>
  *   <li>alerts and dead-letter: kept forever, because an alert or an unprocessed record may need
  *       an operator long after it was written;</li>
- *   <li>control: operator commands, retention 30 days.</li>
+ *   <li>control: operator commands, retention 30 days from the append time.</li>
  * </ul>
  */
 public final class TopicSetup {
@@ -167,9 +168,16 @@ public final class TopicSetup {
                 TopicConfig.RETENTION_MS_CONFIG, "-1");
     }
 
+    /**
+     * Returns the settings of a topic kept for {@code retentionMillis} after each record was written.
+     * Records carry the snapshot's fetch time as timestamp, which replay and the soak set far in the
+     * past, so retention counts from the broker's append time instead: otherwise the broker could
+     * delete a diff report before anyone read it.
+     */
     private static Map<String, String> retainedFor(final long retentionMillis) {
         return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retentionMillis));
+                TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retentionMillis),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
     }
 
     private NewTopic topic(final String name, final Map<String, String> configs) {

@@ -217,6 +217,7 @@ public final class FaultInjectionSoak {
         final Map<String, Integer> expected = Map.of(faultyKey, counts.accepted(FAULTY_SOURCE),
                 cleanKey, counts.accepted(CLEAN_SOURCE));
         final Map<String, Integer> reports = new HashMap<>();
+        final Map<String, String> lastReported = new HashMap<>();
         final Instant deadline = Instant.now().plus(PROCESSING_TIMEOUT);
         try (KafkaConsumer<String, DiffReport> consumer = consumer(stack, TopicSetup.DEFAULT_DIFF_REPORTS_TOPIC)) {
             while (!reports.getOrDefault(faultyKey, 0).equals(expected.get(faultyKey))
@@ -224,10 +225,13 @@ public final class FaultInjectionSoak {
                 checkStreamsAlive(stack);
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("Timed out after " + PROCESSING_TIMEOUT.toSeconds()
-                            + " s waiting for diff reports: expected " + expected + ", got " + reports);
+                            + " s waiting for diff reports: expected " + expected + ", got " + reports
+                            + "; last snapshot published per source " + counts.lastSnapshotIds
+                            + ", last snapshot reported per source " + lastReported);
                 }
                 for (final ConsumerRecord<String, DiffReport> record : consumer.poll(POLL_TIMEOUT)) {
                     reports.merge(record.key(), 1, Integer::sum);
+                    lastReported.put(record.key(), record.value().getSnapshotId());
                 }
             }
         }
@@ -392,10 +396,12 @@ public final class FaultInjectionSoak {
 
         private final Map<String, AtomicInteger> accepted = new java.util.concurrent.ConcurrentHashMap<>();
         private final Map<String, AtomicInteger> failed = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, String> lastSnapshotIds = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
         public void onSnapshot(final String sourceName, final Snapshot snapshot) {
             accepted.computeIfAbsent(sourceName, name -> new AtomicInteger()).incrementAndGet();
+            lastSnapshotIds.put(Sources.key(snapshot.getSource()), snapshot.getSnapshotId());
         }
 
         @Override

@@ -79,6 +79,9 @@ class EmbeddedKafkaBrokerTest {
                 assertThat(configs.get(changes).get("retention.ms").value()).isEqualTo("-1");
                 assertThat(configs.get(pollStatus).get("retention.ms").value())
                         .isEqualTo(String.valueOf(java.time.Duration.ofDays(30).toMillis()));
+                assertThat(configs.get(pollStatus).get("message.timestamp.type").value())
+                        .as("retention of poll status counts from the append time, not the fetch time")
+                        .isEqualTo("LogAppendTime");
                 assertThat(configs.get(alerts).get("retention.ms").value()).isEqualTo("-1");
                 assertThat(new TopicSetup(admin, 1, (short) 1).createMissing()).isEmpty();
             }
