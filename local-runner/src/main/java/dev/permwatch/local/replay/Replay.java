@@ -118,13 +118,17 @@ public final class Replay {
      */
     public ReplaySummary run() {
         rejectOutputInsideInput(options);
-        final List<Path> files = RecordedFile.listFiles(options.inputDir());
+        final FolderListing listing = RecordedFile.listFolder(options.inputDir());
+        for (final FolderListing.SkippedEntry entry : listing.skipped()) {
+            err.println("skipped " + entry.name() + ": " + entry.reason());
+            LOG.warn("Skipped {} in the replay folder: {}", entry.name(), entry.reason());
+        }
         final Path output = options.output().toAbsolutePath();
         final Path temporary = temporaryOutput(output);
         try {
             final ReplaySummary summary;
             try (BufferedWriter writer = openOutput(output, temporary)) {
-                summary = replay(files, writer);
+                summary = replay(listing, writer);
             }
             if (summary.accepted() > 0) {
                 moveIntoPlace(temporary, output);
@@ -175,7 +179,8 @@ public final class Replay {
         }
     }
 
-    private ReplaySummary replay(final List<Path> files, final BufferedWriter writer) throws IOException {
+    private ReplaySummary replay(final FolderListing listing, final BufferedWriter writer) throws IOException {
+        final List<Path> files = listing.files();
         try (LocalStack stack = LocalStack.start(workDir, APPLICATION_ID, options.emitBaseline(),
                 options.removal().toStreamsSettings())) {
             final List<ReplaySummary.RejectedFile> rejected = new ArrayList<>();
@@ -188,7 +193,8 @@ public final class Replay {
                 err.println("stale " + file.describe());
                 LOG.warn("Stale recorded file {}", file.describe());
             }
-            return new ReplaySummary(files.size(), accepted.size(), rejected, stale, counts);
+            return new ReplaySummary(files.size(), accepted.size(), rejected, stale, counts, listing.skipped(),
+                    listing.links());
         }
     }
 

@@ -155,6 +155,35 @@ class ReplayTest {
     }
 
     @Test
+    void skippedEntriesAndLinksAreReported() throws Exception {
+        final Path input = Files.createDirectory(tempDir.resolve("input"));
+        writeGroupList(input.resolve("2021-01-01.json"), 0);
+        final Path recorded = tempDir.resolve("recorded-2021-01-02.json");
+        writeGroupList(recorded, 1);
+        Files.createSymbolicLink(input.resolve("2021-01-02.json"), recorded);
+        Files.createSymbolicLink(input.resolve("2021-01-03.json"), tempDir.resolve("missing.json"));
+        Files.createDirectory(input.resolve("2021-01-04"));
+        final Path output = tempDir.resolve("events.jsonl");
+        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+        final ReplaySummary summary = new Replay(new ReplayOptions(input, output, Sources.user(), false),
+                tempDir.resolve("work"), err).run();
+
+        assertThat(summary.files()).isEqualTo(2);
+        assertThat(summary.accepted()).isEqualTo(2);
+        assertThat(summary.links()).containsExactly("2021-01-02.json");
+        assertThat(summary.skipped()).containsExactly(
+                new FolderListing.SkippedEntry("2021-01-03.json", "a symbolic link whose target is missing"),
+                new FolderListing.SkippedEntry("2021-01-04", "a folder"));
+        assertThat(summary.describe()).contains("files=2 links=1 skipped=2");
+        final String errText = errBytes.toString(StandardCharsets.UTF_8);
+        assertThat(errText).contains("skipped 2021-01-03.json: a symbolic link whose target is missing");
+        assertThat(errText).contains("skipped 2021-01-04: a folder");
+        assertThat(readEvents(output)).extracting(event -> event.get("type").asText()).containsExactly("RENAMED");
+    }
+
+    @Test
     void failedReplayKeepsEarlierOutput() throws Exception {
         final Path output = tempDir.resolve("events.jsonl");
         Files.writeString(output, "earlier output\n", StandardCharsets.UTF_8);
