@@ -30,7 +30,9 @@ import java.util.concurrent.Callable;
             "A file that fails validation, or whose fetch time is more than 5 minutes after the current time, is"
                     + " reported on standard error with the reason and skipped. Hidden entries, folders and symbolic links whose"
                     + " target is missing are skipped and named in the summary. A file older than one replayed before"
-                    + " it is ignored as stale by the streams app and reported with the newer file."},
+                    + " it is ignored as stale by the streams app and reported with the newer file.",
+            "Removals that are still waiting for more absences, or that the shrink guard holds, when the last file"
+                    + " is diffed are counted at the end of the summary."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Every accepted file was diffed and its events written (rejected files are reported).",
@@ -112,6 +114,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
         for (final ReplaySummary.StaleFile file : summary.stale()) {
             out.println("  stale " + file.describe());
+        }
+        for (final String line : summary.removals().describe()) {
+            out.println("  " + line);
         }
         if (summary.accepted() == 0) {
             err.println("permwatch replay: none of the " + summary.files() + " files in " + inputDir

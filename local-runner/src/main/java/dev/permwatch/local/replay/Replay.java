@@ -49,6 +49,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -188,13 +189,19 @@ public final class Replay {
             final Map<String, DiffReport> reports = awaitReports(stack,
                     accepted.stream().map(AcceptedFile::snapshot).toList());
             final Map<ChangeType, Integer> counts = writeEvents(stack, writer);
+            final RemovalStatus removals = lastDiffed(accepted, reports)
+                    .map(last -> RemovalStatus.read(stack, last))
+                    .orElseGet(RemovalStatus::none);
+            for (final String line : removals.describe()) {
+                LOG.warn("Replay ended with {}", line);
+            }
             final List<ReplaySummary.StaleFile> stale = staleFiles(accepted, reports);
             for (final ReplaySummary.StaleFile file : stale) {
                 err.println("stale " + file.describe());
                 LOG.warn("Stale recorded file {}", file.describe());
             }
             return new ReplaySummary(files.size(), accepted.size(), rejected, stale, counts, listing.skipped(),
-                    listing.links());
+                    listing.links(), removals);
         }
     }
 
@@ -325,6 +332,20 @@ public final class Replay {
             }
         }
         return reports;
+    }
+
+    /** Returns the last accepted snapshot that the streams app diffed or took as baseline. */
+    private static Optional<Snapshot> lastDiffed(final List<AcceptedFile> accepted,
+                                                 final Map<String, DiffReport> reports) {
+        Snapshot last = null;
+        for (final AcceptedFile current : accepted) {
+            final DiffReport report = reports.get(current.snapshot().getSnapshotId());
+            if (report != null && (report.getOutcome() == DiffOutcome.BASELINE
+                    || report.getOutcome() == DiffOutcome.DIFFED)) {
+                last = current.snapshot();
+            }
+        }
+        return Optional.ofNullable(last);
     }
 
     /**

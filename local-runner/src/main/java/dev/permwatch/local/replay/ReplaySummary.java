@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Outcome of one replay.
@@ -19,10 +20,11 @@ import java.util.Map;
  * @param skipped        folder entries not read, such as folders and symbolic links whose target is
  *                       missing, each with the reason
  * @param links          names of the files read that are symbolic links to regular files
+ * @param removals       removals still pending or held by the shrink guard when the replay ended
  */
 public record ReplaySummary(int files, int accepted, List<RejectedFile> rejected, List<StaleFile> stale,
                             Map<ChangeType, Integer> eventsByType, List<FolderListing.SkippedEntry> skipped,
-                            List<String> links) {
+                            List<String> links, RemovalStatus removals) {
 
     /** A file that failed validation and why. */
     public record RejectedFile(String name, String reason) {
@@ -51,6 +53,7 @@ public record ReplaySummary(int files, int accepted, List<RejectedFile> rejected
         stale = List.copyOf(stale);
         skipped = List.copyOf(skipped);
         links = List.copyOf(links);
+        Objects.requireNonNull(removals, "removals");
         final Map<ChangeType, Integer> counts = new EnumMap<>(ChangeType.class);
         for (final ChangeType type : ChangeType.values()) {
             counts.put(type, eventsByType.getOrDefault(type, 0));

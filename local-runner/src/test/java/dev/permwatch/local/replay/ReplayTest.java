@@ -184,6 +184,53 @@ class ReplayTest {
     }
 
     @Test
+    void pendingRemovalIsReported() throws Exception {
+        final Path input = removalFixture();
+        final Path output = tempDir.resolve("events.jsonl");
+        // Two confirmations and a shrink guard that allows any share, so the one absence is pending.
+        final ReplayOptions options = new ReplayOptions(input, output, Sources.user(), false,
+                new RemovalSettings(2, 1.0, null));
+
+        final ReplaySummary summary = new Replay(options, tempDir.resolve("work"), System.err).run();
+
+        assertThat(summary.removals().pending()).isEqualTo(1);
+        assertThat(summary.removals().held()).isZero();
+        assertThat(summary.removals().describe()).containsExactly("pending removals: 1 groups missing from the last"
+                + " file(s) but not yet confirmed; replay more recordings or pass --removal-confirmations 1");
+        assertThat(ofType(readEvents(output), ChangeType.REMOVED)).isEmpty();
+    }
+
+    @Test
+    void heldRemovalIsReportedWithSnapshot() throws Exception {
+        final Path input = removalFixture();
+        final Path output = tempDir.resolve("events.jsonl");
+        // One absent group of four is a share of 0.25, over the guard's 0.1, so its removal is held.
+        final ReplayOptions options = new ReplayOptions(input, output, Sources.user(), false,
+                new RemovalSettings(1, 0.1, null));
+
+        final ReplaySummary summary = new Replay(options, tempDir.resolve("work"), System.err).run();
+
+        assertThat(summary.removals().held()).isEqualTo(1);
+        assertThat(summary.removals().pending()).isZero();
+        assertThat(summary.removals().heldSince()).matches("[0-9a-f]{32}");
+        assertThat(summary.removals().describe()).containsExactly("held removals: 1 groups held by the shrink guard"
+                + " since snapshot " + summary.removals().heldSince());
+    }
+
+    @Test
+    void confirmedRemovalLeavesNothingPending() throws Exception {
+        final Path input = removalFixture();
+        final Path output = tempDir.resolve("events.jsonl");
+        final ReplayOptions options = new ReplayOptions(input, output, Sources.user(), false,
+                new RemovalSettings(1, 1.0, null));
+
+        final ReplaySummary summary = new Replay(options, tempDir.resolve("work"), System.err).run();
+
+        assertThat(summary.removals().describe()).isEmpty();
+        assertThat(ofType(readEvents(output), ChangeType.REMOVED)).hasSize(1);
+    }
+
+    @Test
     void failedReplayKeepsEarlierOutput() throws Exception {
         final Path output = tempDir.resolve("events.jsonl");
         Files.writeString(output, "earlier output\n", StandardCharsets.UTF_8);
@@ -398,6 +445,18 @@ class ReplayTest {
         }
         Files.writeString(file, "{\"success\":true,\"errors\":[],\"messages\":[],\"result\":["
                 + String.join(",", groups) + "]}", StandardCharsets.UTF_8);
+    }
+
+    /** Writes a folder of two files: four groups, then the same list without the fourth group. */
+    private Path removalFixture() throws IOException {
+        final Path input = Files.createDirectory(tempDir.resolve("input"));
+        writeGroupList(input.resolve("2021-01-01.json"), 0);
+        final String full = Files.readString(input.resolve("2021-01-01.json"), StandardCharsets.UTF_8);
+        final String fourth = ",{\"id\":\"" + "%032x".formatted(4) + "\",\"name\":\"Group 4\","
+                + "\"scopes\":[\"com.cloudflare.api.user\"]}";
+        assertThat(full).contains(fourth);
+        Files.writeString(input.resolve("2021-01-02.json"), full.replace(fourth, ""), StandardCharsets.UTF_8);
+        return input;
     }
 
     /** Returns the temporary files a replay writes beside {@code events.jsonl} in the test folder. */
