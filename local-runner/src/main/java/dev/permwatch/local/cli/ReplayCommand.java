@@ -1,6 +1,7 @@
 package dev.permwatch.local.cli;
 
 import dev.permwatch.avro.Source;
+import dev.permwatch.local.replay.FolderListing;
 import dev.permwatch.local.replay.Replay;
 import dev.permwatch.local.replay.ReplayOptions;
 import dev.permwatch.local.replay.ReplaySummary;
@@ -27,8 +28,11 @@ import java.util.concurrent.Callable;
             "Files are read in lexicographic order of name. The fetch time of a file is the first ISO-8601 date"
                     + " or date-time in its name (UTC unless an offset is given), else its modification time.",
             "A file that fails validation, or whose fetch time is more than 5 minutes after the current time, is"
-                    + " reported on standard error with the reason and skipped. A file older than one replayed before"
-                    + " it is ignored as stale by the streams app and reported with the newer file."},
+                    + " reported on standard error with the reason and skipped. Hidden entries, folders and symbolic links whose"
+                    + " target is missing are skipped and named in the summary. A file older than one replayed before"
+                    + " it is ignored as stale by the streams app and reported with the newer file.",
+            "Removals that are still waiting for more absences, or that the shrink guard holds, when the last file"
+                    + " is diffed are counted at the end of the summary."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Every accepted file was diffed and its events written (rejected files are reported).",
@@ -99,11 +103,20 @@ final class ReplayCommand implements Callable<Integer> {
 
         final PrintStream out = System.out;
         out.println(summary.describe() + " output=" + output);
+        for (final FolderListing.SkippedEntry entry : summary.skipped()) {
+            out.println("  skipped " + entry.name() + ": " + entry.reason());
+        }
+        for (final String link : summary.links()) {
+            out.println("  link " + link + ": a symbolic link to a regular file, replayed as that file");
+        }
         for (final ReplaySummary.RejectedFile file : summary.rejected()) {
             out.println("  rejected " + file.name() + ": " + file.reason());
         }
         for (final ReplaySummary.StaleFile file : summary.stale()) {
             out.println("  stale " + file.describe());
+        }
+        for (final String line : summary.removals().describe()) {
+            out.println("  " + line);
         }
         if (summary.accepted() == 0) {
             err.println("permwatch replay: none of the " + summary.files() + " files in " + inputDir

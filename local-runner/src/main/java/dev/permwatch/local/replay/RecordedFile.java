@@ -58,12 +58,24 @@ public record RecordedFile(Path path, Instant fetchedAt, boolean timeFromName) {
     }
 
     /**
-     * Lists the regular files of {@code dir} in lexicographic order of name. Hidden files (name
-     * starting with a dot) are left out.
+     * Lists the regular files of {@code dir} in lexicographic order of name, as
+     * {@link #listFolder(Path)} does, without the skipped entries.
      *
      * @throws IllegalArgumentException if {@code dir} is missing, not a folder, or contains no files
      */
     public static List<Path> listFiles(final Path dir) {
+        return listFolder(dir).files();
+    }
+
+    /**
+     * Lists the entries of {@code dir} in lexicographic order of name. Regular files and symbolic
+     * links to regular files are replayed. Hidden entries (name starting with a dot), folders,
+     * symbolic links whose target is missing and other entries such as sockets are skipped, each
+     * with its reason.
+     *
+     * @throws IllegalArgumentException if {@code dir} is missing, not a folder, or contains no files
+     */
+    public static FolderListing listFolder(final Path dir) {
         if (!Files.exists(dir)) {
             throw new IllegalArgumentException("Replay folder not found: " + dir.toAbsolutePath()
                     + ". Pass a folder of recorded permission-group responses (JSON files)");
@@ -72,20 +84,59 @@ public record RecordedFile(Path path, Instant fetchedAt, boolean timeFromName) {
             throw new IllegalArgumentException("Replay path is not a folder: " + dir.toAbsolutePath()
                     + ". Pass the folder that contains the recorded JSON files");
         }
-        final List<Path> files = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(dir)) {
-            entries.filter(Files::isRegularFile)
-                    .filter(file -> !file.getFileName().toString().startsWith("."))
-                    .sorted(Comparator.comparing(file -> file.getFileName().toString()))
-                    .forEach(files::add);
+        final List<Path> entries;
+        try (Stream<Path> listed = Files.list(dir)) {
+            entries = listed.sorted(Comparator.comparing(entry -> entry.getFileName().toString())).toList();
         } catch (final IOException e) {
             throw new UncheckedIOException("Cannot list replay folder " + dir.toAbsolutePath(), e);
         }
+        final List<Path> files = new ArrayList<>();
+        final List<String> links = new ArrayList<>();
+        final List<FolderListing.SkippedEntry> skipped = new ArrayList<>();
+        for (final Path entry : entries) {
+            final String name = entry.getFileName().toString();
+            final Optional<String> reason = skipReason(entry);
+            if (reason.isPresent()) {
+                skipped.add(new FolderListing.SkippedEntry(name, reason.get()));
+                continue;
+            }
+            files.add(entry);
+            if (Files.isSymbolicLink(entry)) {
+                links.add(name);
+            }
+        }
         if (files.isEmpty()) {
             throw new IllegalArgumentException("Replay folder is empty: " + dir.toAbsolutePath()
+                    + (skipped.isEmpty() ? "" : " (" + skipped.size() + " entries skipped: " + describe(skipped) + ")")
                     + ". Put one recorded response per file in it");
         }
-        return files;
+        return new FolderListing(files, links, skipped);
+    }
+
+    /** Returns why {@code entry} is not replayed, or empty for a regular file or a link to one. */
+    private static Optional<String> skipReason(final Path entry) {
+        if (entry.getFileName().toString().startsWith(".")) {
+            return Optional.of("a hidden file");
+        }
+        final boolean link = Files.isSymbolicLink(entry);
+        if (link && !Files.exists(entry)) {
+            return Optional.of("a symbolic link whose target is missing");
+        }
+        if (Files.isDirectory(entry)) {
+            return Optional.of(link ? "a symbolic link to a folder" : "a folder");
+        }
+        if (!Files.isRegularFile(entry)) {
+            return Optional.of("not a regular file");
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(final List<FolderListing.SkippedEntry> skipped) {
+        final List<String> parts = new ArrayList<>();
+        for (final FolderListing.SkippedEntry entry : skipped) {
+            parts.add(entry.name() + " is " + entry.reason());
+        }
+        return String.join(", ", parts);
     }
 
     /**

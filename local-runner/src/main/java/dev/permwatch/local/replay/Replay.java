@@ -49,6 +49,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -118,13 +119,17 @@ public final class Replay {
      */
     public ReplaySummary run() {
         rejectOutputInsideInput(options);
-        final List<Path> files = RecordedFile.listFiles(options.inputDir());
+        final FolderListing listing = RecordedFile.listFolder(options.inputDir());
+        for (final FolderListing.SkippedEntry entry : listing.skipped()) {
+            err.println("skipped " + entry.name() + ": " + entry.reason());
+            LOG.warn("Skipped {} in the replay folder: {}", entry.name(), entry.reason());
+        }
         final Path output = options.output().toAbsolutePath();
         final Path temporary = temporaryOutput(output);
         try {
             final ReplaySummary summary;
             try (BufferedWriter writer = openOutput(output, temporary)) {
-                summary = replay(files, writer);
+                summary = replay(listing, writer);
             }
             if (summary.accepted() > 0) {
                 moveIntoPlace(temporary, output);
@@ -175,7 +180,8 @@ public final class Replay {
         }
     }
 
-    private ReplaySummary replay(final List<Path> files, final BufferedWriter writer) throws IOException {
+    private ReplaySummary replay(final FolderListing listing, final BufferedWriter writer) throws IOException {
+        final List<Path> files = listing.files();
         try (LocalStack stack = LocalStack.start(workDir, APPLICATION_ID, options.emitBaseline(),
                 options.removal().toStreamsSettings())) {
             final List<ReplaySummary.RejectedFile> rejected = new ArrayList<>();
@@ -183,12 +189,19 @@ public final class Replay {
             final Map<String, DiffReport> reports = awaitReports(stack,
                     accepted.stream().map(AcceptedFile::snapshot).toList());
             final Map<ChangeType, Integer> counts = writeEvents(stack, writer);
+            final RemovalStatus removals = lastDiffed(accepted, reports)
+                    .map(last -> RemovalStatus.read(stack, last))
+                    .orElseGet(RemovalStatus::none);
+            for (final String line : removals.describe()) {
+                LOG.warn("Replay ended with {}", line);
+            }
             final List<ReplaySummary.StaleFile> stale = staleFiles(accepted, reports);
             for (final ReplaySummary.StaleFile file : stale) {
                 err.println("stale " + file.describe());
                 LOG.warn("Stale recorded file {}", file.describe());
             }
-            return new ReplaySummary(files.size(), accepted.size(), rejected, stale, counts);
+            return new ReplaySummary(files.size(), accepted.size(), rejected, stale, counts, listing.skipped(),
+                    listing.links(), removals);
         }
     }
 
@@ -319,6 +332,20 @@ public final class Replay {
             }
         }
         return reports;
+    }
+
+    /** Returns the last accepted snapshot that the streams app diffed or took as baseline. */
+    private static Optional<Snapshot> lastDiffed(final List<AcceptedFile> accepted,
+                                                 final Map<String, DiffReport> reports) {
+        Snapshot last = null;
+        for (final AcceptedFile current : accepted) {
+            final DiffReport report = reports.get(current.snapshot().getSnapshotId());
+            if (report != null && (report.getOutcome() == DiffOutcome.BASELINE
+                    || report.getOutcome() == DiffOutcome.DIFFED)) {
+                last = current.snapshot();
+            }
+        }
+        return Optional.ofNullable(last);
     }
 
     /**

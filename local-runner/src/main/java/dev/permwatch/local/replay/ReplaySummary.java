@@ -6,19 +6,25 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Outcome of one replay.
  *
- * @param files          number of files read
+ * @param files          number of files read, symbolic links to regular files included
  * @param accepted       files that passed validation and were written as snapshots
  * @param rejected       files that failed validation, each with its reason; never diffed
  * @param stale          accepted files whose snapshots the streams app ignored because they were
  *                       older than a file replayed before them
  * @param eventsByType   number of change events written, per type (every type present)
+ * @param skipped        folder entries not read, such as folders and symbolic links whose target is
+ *                       missing, each with the reason
+ * @param links          names of the files read that are symbolic links to regular files
+ * @param removals       removals still pending or held by the shrink guard when the replay ended
  */
 public record ReplaySummary(int files, int accepted, List<RejectedFile> rejected, List<StaleFile> stale,
-                            Map<ChangeType, Integer> eventsByType) {
+                            Map<ChangeType, Integer> eventsByType, List<FolderListing.SkippedEntry> skipped,
+                            List<String> links, RemovalStatus removals) {
 
     /** A file that failed validation and why. */
     public record RejectedFile(String name, String reason) {
@@ -45,6 +51,9 @@ public record ReplaySummary(int files, int accepted, List<RejectedFile> rejected
     public ReplaySummary {
         rejected = List.copyOf(rejected);
         stale = List.copyOf(stale);
+        skipped = List.copyOf(skipped);
+        links = List.copyOf(links);
+        Objects.requireNonNull(removals, "removals");
         final Map<ChangeType, Integer> counts = new EnumMap<>(ChangeType.class);
         for (final ChangeType type : ChangeType.values()) {
             counts.put(type, eventsByType.getOrDefault(type, 0));
@@ -66,6 +75,8 @@ public record ReplaySummary(int files, int accepted, List<RejectedFile> rejected
     public String describe() {
         final StringBuilder text = new StringBuilder();
         text.append("replay: files=").append(files)
+                .append(" links=").append(links.size())
+                .append(" skipped=").append(skipped.size())
                 .append(" accepted=").append(accepted)
                 .append(" rejected=").append(rejected.size())
                 .append(" stale=").append(stale.size())

@@ -148,4 +148,34 @@ class RecordedFileTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a folder");
     }
+
+    @Test
+    void skippedEntriesAreNamedWithReason() throws Exception {
+        Files.writeString(dir.resolve("a.json"), "{}");
+        final Path target = Files.writeString(dir.resolve("b.json"), "{}");
+        Files.createSymbolicLink(dir.resolve("c-link.json"), target);
+        Files.createSymbolicLink(dir.resolve("d-dangling.json"), dir.resolve("gone.json"));
+        Files.createDirectory(dir.resolve("e-folder"));
+        Files.writeString(dir.resolve(".hidden"), "{}");
+
+        final FolderListing listing = RecordedFile.listFolder(dir);
+
+        assertThat(listing.files()).extracting(path -> path.getFileName().toString())
+                .containsExactly("a.json", "b.json", "c-link.json");
+        assertThat(listing.links()).containsExactly("c-link.json");
+        assertThat(listing.skipped()).containsExactly(
+                new FolderListing.SkippedEntry(".hidden", "a hidden file"),
+                new FolderListing.SkippedEntry("d-dangling.json", "a symbolic link whose target is missing"),
+                new FolderListing.SkippedEntry("e-folder", "a folder"));
+    }
+
+    @Test
+    void folderOfSkippedEntriesNamesThem() throws Exception {
+        Files.createDirectory(dir.resolve("sub"));
+
+        assertThatThrownBy(() -> RecordedFile.listFolder(dir))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty")
+                .hasMessageContaining("sub is a folder");
+    }
 }

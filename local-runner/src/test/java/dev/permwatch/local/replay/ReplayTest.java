@@ -155,6 +155,82 @@ class ReplayTest {
     }
 
     @Test
+    void skippedEntriesAndLinksAreReported() throws Exception {
+        final Path input = Files.createDirectory(tempDir.resolve("input"));
+        writeGroupList(input.resolve("2021-01-01.json"), 0);
+        final Path recorded = tempDir.resolve("recorded-2021-01-02.json");
+        writeGroupList(recorded, 1);
+        Files.createSymbolicLink(input.resolve("2021-01-02.json"), recorded);
+        Files.createSymbolicLink(input.resolve("2021-01-03.json"), tempDir.resolve("missing.json"));
+        Files.createDirectory(input.resolve("2021-01-04"));
+        final Path output = tempDir.resolve("events.jsonl");
+        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+        final ReplaySummary summary = new Replay(new ReplayOptions(input, output, Sources.user(), false),
+                tempDir.resolve("work"), err).run();
+
+        assertThat(summary.files()).isEqualTo(2);
+        assertThat(summary.accepted()).isEqualTo(2);
+        assertThat(summary.links()).containsExactly("2021-01-02.json");
+        assertThat(summary.skipped()).containsExactly(
+                new FolderListing.SkippedEntry("2021-01-03.json", "a symbolic link whose target is missing"),
+                new FolderListing.SkippedEntry("2021-01-04", "a folder"));
+        assertThat(summary.describe()).contains("files=2 links=1 skipped=2");
+        final String errText = errBytes.toString(StandardCharsets.UTF_8);
+        assertThat(errText).contains("skipped 2021-01-03.json: a symbolic link whose target is missing");
+        assertThat(errText).contains("skipped 2021-01-04: a folder");
+        assertThat(readEvents(output)).extracting(event -> event.get("type").asText()).containsExactly("RENAMED");
+    }
+
+    @Test
+    void pendingRemovalIsReported() throws Exception {
+        final Path input = removalFixture();
+        final Path output = tempDir.resolve("events.jsonl");
+        // Two confirmations and a shrink guard that allows any share, so the one absence is pending.
+        final ReplayOptions options = new ReplayOptions(input, output, Sources.user(), false,
+                new RemovalSettings(2, 1.0, null));
+
+        final ReplaySummary summary = new Replay(options, tempDir.resolve("work"), System.err).run();
+
+        assertThat(summary.removals().pending()).isEqualTo(1);
+        assertThat(summary.removals().held()).isZero();
+        assertThat(summary.removals().describe()).containsExactly("pending removals: 1 groups missing from the last"
+                + " file(s) but not yet confirmed; replay more recordings or pass --removal-confirmations 1");
+        assertThat(ofType(readEvents(output), ChangeType.REMOVED)).isEmpty();
+    }
+
+    @Test
+    void heldRemovalIsReportedWithSnapshot() throws Exception {
+        final Path input = removalFixture();
+        final Path output = tempDir.resolve("events.jsonl");
+        // One absent group of four is a share of 0.25, over the guard's 0.1, so its removal is held.
+        final ReplayOptions options = new ReplayOptions(input, output, Sources.user(), false,
+                new RemovalSettings(1, 0.1, null));
+
+        final ReplaySummary summary = new Replay(options, tempDir.resolve("work"), System.err).run();
+
+        assertThat(summary.removals().held()).isEqualTo(1);
+        assertThat(summary.removals().pending()).isZero();
+        assertThat(summary.removals().heldSince()).matches("[0-9a-f]{32}");
+        assertThat(summary.removals().describe()).containsExactly("held removals: 1 groups held by the shrink guard"
+                + " since snapshot " + summary.removals().heldSince());
+    }
+
+    @Test
+    void confirmedRemovalLeavesNothingPending() throws Exception {
+        final Path input = removalFixture();
+        final Path output = tempDir.resolve("events.jsonl");
+        final ReplayOptions options = new ReplayOptions(input, output, Sources.user(), false,
+                new RemovalSettings(1, 1.0, null));
+
+        final ReplaySummary summary = new Replay(options, tempDir.resolve("work"), System.err).run();
+
+        assertThat(summary.removals().describe()).isEmpty();
+        assertThat(ofType(readEvents(output), ChangeType.REMOVED)).hasSize(1);
+    }
+
+    @Test
     void failedReplayKeepsEarlierOutput() throws Exception {
         final Path output = tempDir.resolve("events.jsonl");
         Files.writeString(output, "earlier output\n", StandardCharsets.UTF_8);
@@ -369,6 +445,18 @@ class ReplayTest {
         }
         Files.writeString(file, "{\"success\":true,\"errors\":[],\"messages\":[],\"result\":["
                 + String.join(",", groups) + "]}", StandardCharsets.UTF_8);
+    }
+
+    /** Writes a folder of two files: four groups, then the same list without the fourth group. */
+    private Path removalFixture() throws IOException {
+        final Path input = Files.createDirectory(tempDir.resolve("input"));
+        writeGroupList(input.resolve("2021-01-01.json"), 0);
+        final String full = Files.readString(input.resolve("2021-01-01.json"), StandardCharsets.UTF_8);
+        final String fourth = ",{\"id\":\"" + "%032x".formatted(4) + "\",\"name\":\"Group 4\","
+                + "\"scopes\":[\"com.cloudflare.api.user\"]}";
+        assertThat(full).contains(fourth);
+        Files.writeString(input.resolve("2021-01-02.json"), full.replace(fourth, ""), StandardCharsets.UTF_8);
+        return input;
     }
 
     /** Returns the temporary files a replay writes beside {@code events.jsonl} in the test folder. */
