@@ -2,8 +2,8 @@ package dev.permwatch.local.cli;
 
 import dev.permwatch.local.live.LocalMode;
 import dev.permwatch.local.live.LocalModeOptions;
-import dev.permwatch.local.stack.RemovalSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -49,20 +49,8 @@ final class LocalCommand implements Callable<Integer> {
                     + " shared by every client of the user), 10s for the demo series.")
     private String interval;
 
-    @Option(names = "--removal-confirmations", paramLabel = "N",
-            description = "Consecutive accepted snapshots a permission group must be absent from before it is"
-                    + " removed; 1 removes it at its first absence (default: the streams app's, 2).")
-    private Integer removalConfirmations;
-
-    @Option(names = "--shrink-guard-max-share", paramLabel = "SHARE",
-            description = "Share of the catalog, 0 to 1, that one snapshot may make absent before its removals are"
-                    + " held for confirmation (default: the streams app's, 0.1).")
-    private Double shrinkGuardMaxShare;
-
-    @Option(names = "--shrink-guard-max-count", paramLabel = "N",
-            description = "Number of groups one snapshot may make absent before its removals are held for"
-                    + " confirmation (default: the streams app's, 25).")
-    private Integer shrinkGuardMaxCount;
+    @Mixin
+    private RemovalOptions removalOptions;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -72,7 +60,7 @@ final class LocalCommand implements Callable<Integer> {
         System.err.println("permwatch: full log, with Kafka and Kafka Streams lines and stack traces, in " + logFile);
         final PrintStream out = System.out;
         final LocalMode localMode = new LocalMode(new LocalModeOptions(dataDir, accountId, interval, System.getenv(),
-                new RemovalSettings(removalConfirmations, shrinkGuardMaxShare, shrinkGuardMaxCount)),
+                removalOptions.toSettings()),
                 out);
 
         final CountDownLatch stopRequested = new CountDownLatch(1);

@@ -6,10 +6,10 @@ import dev.permwatch.local.replay.Replay;
 import dev.permwatch.local.replay.ReplayOptions;
 import dev.permwatch.local.replay.ReplaySummary;
 import dev.permwatch.local.replay.WorkDirs;
-import dev.permwatch.local.stack.RemovalSettings;
 import dev.permwatch.poller.config.PollerConfig;
 import dev.permwatch.schemas.Sources;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -58,20 +58,8 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Write an ADDED event for every group of the first accepted file.")
     private boolean emitBaseline;
 
-    @Option(names = "--removal-confirmations", paramLabel = "N",
-            description = "Consecutive accepted snapshots a permission group must be absent from before it is"
-                    + " removed; 1 removes it at its first absence (default: the streams app's, 2).")
-    private Integer removalConfirmations;
-
-    @Option(names = "--shrink-guard-max-share", paramLabel = "SHARE",
-            description = "Share of the catalog, 0 to 1, that one snapshot may make absent before its removals are"
-                    + " held for confirmation (default: the streams app's, 0.1).")
-    private Double shrinkGuardMaxShare;
-
-    @Option(names = "--shrink-guard-max-count", paramLabel = "N",
-            description = "Number of groups one snapshot may make absent before its removals are held for"
-                    + " confirmation (default: the streams app's, 25).")
-    private Integer shrinkGuardMaxCount;
+    @Mixin
+    private RemovalOptions removalOptions;
 
     @Option(names = "--max-file-bytes", paramLabel = "BYTES",
             description = "Max size of one recorded file in bytes, up to 268435456; a bigger file is rejected before"
@@ -82,7 +70,7 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final Source source = accountId == null ? Sources.user() : Sources.account(accountId);
         final ReplayOptions options = new ReplayOptions(inputDir, output, source, emitBaseline,
-                new RemovalSettings(removalConfirmations, shrinkGuardMaxShare, shrinkGuardMaxCount), maxFileBytes);
+                removalOptions.toSettings(), maxFileBytes);
         Replay.rejectOutputInsideInput(options);
         final PrintStream err = System.err;
         final Path workDir = Files.createTempDirectory("permwatch-replay-");
