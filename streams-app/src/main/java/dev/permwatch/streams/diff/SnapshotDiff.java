@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -173,7 +174,11 @@ public final class SnapshotDiff {
 
         final RemovalTracker.Outcome outcome = removals.track(state, incoming, incomingById.keySet());
         final Set<String> removedIds = Set.copyOf(outcome.removedIds());
-        for (final PermissionGroup known : stored.getGroups()) {
+        // By id, not in stored order: the stored order depends on which earlier snapshots were partial,
+        // and the same removals must come out in the same order whatever the history.
+        final List<PermissionGroup> knownInIdOrder = new ArrayList<>(stored.getGroups());
+        knownInIdOrder.sort(Comparator.comparing(PermissionGroup::getId));
+        for (final PermissionGroup known : knownInIdOrder) {
             if (incomingById.containsKey(known.getId())) {
                 continue;
             }
