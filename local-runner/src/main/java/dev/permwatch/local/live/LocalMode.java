@@ -3,6 +3,7 @@ package dev.permwatch.local.live;
 import dev.permwatch.avro.Snapshot;
 import dev.permwatch.local.demo.DemoApiServer;
 import dev.permwatch.local.stack.LocalStack;
+import dev.permwatch.local.stack.StartedParts;
 import dev.permwatch.local.stack.StreamsPropertiesFile;
 import dev.permwatch.poller.PollFailure;
 import dev.permwatch.poller.PollListener;
@@ -15,8 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Properties;
 
@@ -43,7 +42,7 @@ public final class LocalMode implements AutoCloseable {
 
     private final LocalModeOptions options;
     private final PrintStream out;
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final StartedParts started = new StartedParts();
 
     public LocalMode(final LocalModeOptions options, final PrintStream out) {
         this.options = options;
@@ -92,26 +91,26 @@ public final class LocalMode implements AutoCloseable {
 
         final LocalStack stack = LocalStack.start(options.dataDir(), APPLICATION_ID, false,
                 options.removal().toStreamsSettings());
-        started.push(stack);
-        started.push(() -> StreamsPropertiesFile.delete(options.dataDir()));
+        started.add(stack);
+        started.add(() -> StreamsPropertiesFile.delete(options.dataDir()));
         final Path streamsFile = StreamsPropertiesFile.write(stack);
         out.println("Streams settings of this run (for confirm-removals): " + streamsFile);
 
         final EventPrinter printer = new EventPrinter(stack.bootstrapServers(), stack.serdeConfig(), out);
-        started.push(printer);
+        started.add(printer);
         printer.start();
 
         String baseUrl = null;
         if (!options.live()) {
             final DemoApiServer demo = new DemoApiServer(DEMO_TOKEN, options.dataDir().resolve("demo-position"));
-            started.push(demo);
+            started.add(demo);
             demo.start();
             baseUrl = demo.baseUrl();
         }
 
         final PollerConfig config = PollerConfig.fromProperties(pollerProperties(stack, baseUrl), pollerEnv());
         final PollerApp poller = new PollerApp(config, listener(printer));
-        started.push(poller);
+        started.add(poller);
         poller.start();
         LOG.info("permwatch local started with data in {}", options.dataDir().toAbsolutePath());
     }
@@ -205,13 +204,6 @@ public final class LocalMode implements AutoCloseable {
     /** Stops the poller, the demo server, the printer and the Kafka side, in that order. */
     @Override
     public void close() {
-        while (!started.isEmpty()) {
-            final AutoCloseable part = started.pop();
-            try {
-                part.close();
-            } catch (final Exception e) {
-                LOG.warn("Failed to stop {}: {}", part.getClass().getSimpleName(), e.toString(), e);
-            }
-        }
+        started.close();
     }
 }

@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Properties;
 
@@ -38,7 +36,7 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration STREAMS_START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path dataDir;
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final StartedParts started = new StartedParts();
     private EmbeddedKafkaBroker broker;
     private LocalSchemaRegistry registry;
     private StreamsApp streamsApp;
@@ -91,7 +89,7 @@ public final class LocalStack implements AutoCloseable {
     private void startParts(final String applicationId, final boolean emitBaseline,
                             final Map<String, String> streamsSettings) {
         broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), 0);
-        started.push(broker);
+        started.add(broker);
         broker.start();
 
         try {
@@ -100,7 +98,7 @@ public final class LocalStack implements AutoCloseable {
             throw new UncheckedIOException("Cannot start the local Schema Registry with data in "
                     + dataDir.resolve("schema-registry"), e);
         }
-        started.push(registry);
+        started.add(registry);
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             new TopicSetup(admin, 1, (short) 1).createMissing();
@@ -109,7 +107,7 @@ public final class LocalStack implements AutoCloseable {
         streamsProperties = baseStreamsProperties(applicationId, emitBaseline);
         streamsProperties.putAll(streamsSettings);
         streamsApp = new StreamsApp(streamsProperties);
-        started.push(streamsApp);
+        started.add(streamsApp);
         streamsApp.start();
         awaitStreamsRunning();
     }
@@ -202,14 +200,6 @@ public final class LocalStack implements AutoCloseable {
     /** Stops the streams app, the registry and the broker, in that order. Safe to call twice. */
     @Override
     public void close() {
-        while (!started.isEmpty()) {
-            final AutoCloseable part = started.pop();
-            try {
-                part.close();
-            } catch (final Exception e) {
-                // Keep stopping the rest: a broker left running would hold the data folder.
-                LOG.warn("Failed to stop {}: {}", part.getClass().getSimpleName(), e.toString(), e);
-            }
-        }
+        started.close();
     }
 }
