@@ -7,8 +7,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Parts started in order and stopped in reverse order. Not thread-safe: one thread starts the
- * parts, and {@link #close()} runs once from the owner's own close.
+ * Parts started in order and stopped in reverse order. Not thread-safe: the owner starts the parts
+ * and stops them from its own close.
  */
 public final class StartedParts implements AutoCloseable {
 
