@@ -358,7 +358,7 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     private static JsonNode readBody(final HttpExchange exchange) throws IOException {
         final byte[] bytes;
         try (InputStream in = exchange.getRequestBody()) {
-            // One byte past the cap tells an oversized body apart from one of exactly the cap.
+            // Reading one byte past the cap distinguishes an oversized body from one of exactly the cap.
             bytes = in.readNBytes(MAX_REQUEST_BODY_BYTES + 1);
         }
         if (bytes.length > MAX_REQUEST_BODY_BYTES) {

@@ -73,7 +73,7 @@ class LocalSchemaRegistryTest {
 
     @Test
     void oversizedBodyIsRejected() throws Exception {
-        // Exactly one byte over the cap, so the server has read the whole body before it answers.
+        // Exactly one byte over the cap, so the server has read the whole body before it responds.
         final String body = "x".repeat(LocalSchemaRegistry.MAX_REQUEST_BODY_BYTES + 1);
 
         final Response response = post("/subjects/" + SUBJECT + "/versions", body);

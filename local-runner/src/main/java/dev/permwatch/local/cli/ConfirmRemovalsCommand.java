@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
             "2:Invalid option, or local mode not running."})
 final class ConfirmRemovalsCommand implements Callable<Integer> {
 
-    /** Where the streams settings come from: exactly one of the two. */
+    /** Source of the streams settings: exactly one of the two options. */
     static final class Target {
         @Option(names = "--data-dir", paramLabel = "DIR",
                 description = "Data folder of a running './permwatch local' (default: .permwatch).")
@@ -69,7 +69,7 @@ final class ConfirmRemovalsCommand implements Callable<Integer> {
             propertiesFile = target.config;
         } else {
             final Path dataDir = target != null && target.dataDir != null ? target.dataDir : Path.of(".permwatch");
-            // Checks that the file exists and its broker answers; throws with what to do otherwise.
+            // Throws with the next step when the file is missing or its broker does not accept connections.
             StreamsPropertiesFile.readRunning(dataDir);
             propertiesFile = StreamsPropertiesFile.path(dataDir);
         }

@@ -16,9 +16,9 @@ import java.util.Random;
  * {@link #MIN_CLEAN_POLLS_PER_BLOCK} polls without a fault, because a list that is visible to
  * fewer accepted polls than the removal confirmations need is legitimately diffed differently.
  * A partial list comes only between two accepted full copies of the same list. Consecutive partial
- * lists that all omit a group are indistinguishable from its removal, and a partial list just before
- * a real removal of the same groups counts as one of its confirmations, so the REMOVED events would
- * come one snapshot early: correct events, but in another order than in the clean series.
+ * lists that all omit a group are indistinguishable from its removal. A partial list just before a
+ * real removal of the same groups counts as one of its confirmations, so those REMOVED events would
+ * come one snapshot early. They would be correct, but in another order than in the clean series.
  */
 final class FaultPlan {
 
