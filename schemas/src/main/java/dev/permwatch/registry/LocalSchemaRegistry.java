@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Endpoints: {@code GET /subjects}, {@code GET /subjects/{s}/versions},
  * {@code GET /subjects/{s}/versions/{version|latest}[/schema]}, {@code POST /subjects/{s}/versions},
  * {@code POST /subjects/{s}}, {@code GET /schemas/ids/{id}}, {@code GET|PUT /config},
- * {@code GET|PUT /config/{s}} and {@code POST /compatibility/subjects/{s}/versions/{version|latest}}.
+ * {@code GET|PUT|DELETE /config/{s}} and {@code POST /compatibility/subjects/{s}/versions[/{version|latest}]}.
  * Errors have Confluent's bodies, for example {@code {"error_code":40401,"message":"..."}}. Only
  * Avro schemas are supported, without references; deleting subjects is not supported.
  *
@@ -252,14 +252,19 @@ public final class LocalSchemaRegistry implements AutoCloseable {
                     if (method.equals("PUT")) {
                         return setCompatibility(Optional.of(subject), exchange);
                     }
+                    if (method.equals("DELETE")) {
+                        return compatibilityJson(removeSubjectCompatibility(subject));
+                    }
                     requireMethod(method, "GET");
                     return compatibilityJson(subjectCompatibility(subject, query.contains("defaultToGlobal=true")));
                 }
             }
             case "compatibility" -> {
-                if (size == 5 && path.get(1).equals("subjects") && path.get(3).equals("versions")) {
+                if ((size == 4 || size == 5) && path.get(1).equals("subjects") && path.get(3).equals("versions")) {
                     requireMethod(method, "POST");
-                    final List<String> problems = store.checkCompatibility(path.get(2), path.get(4),
+                    // Without a version, the check covers the versions that the subject's level covers.
+                    final String version = size == 5 ? path.get(4) : "latest";
+                    final List<String> problems = store.checkCompatibility(path.get(2), version,
                             schemaFromBody(exchange));
                     final ObjectNode result = MAPPER.createObjectNode().put("is_compatible", problems.isEmpty());
                     if (query.contains("verbose=true")) {
@@ -312,6 +317,19 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         return MAPPER.createObjectNode().put("compatibility", level.name());
     }
 
+    /** Removes a subject's own level, so the global one applies again, and returns the removed level. */
+    private CompatibilityLevel removeSubjectCompatibility(final String subject) {
+        final CompatibilityLevel removed;
+        synchronized (writeLock) {
+            final SchemaStore.State before = store.state();
+            removed = store.removeSubjectCompatibility(subject).orElseThrow(() -> noSubjectCompatibility(subject));
+            persist(before);
+        }
+        LOG.info("Removed compatibility {} of subject {}; the global level {} applies", removed, subject,
+                store.globalCompatibility());
+        return removed;
+    }
+
     private CompatibilityLevel subjectCompatibility(final String subject, final boolean defaultToGlobal) {
         final Optional<CompatibilityLevel> own = store.subjectCompatibility(subject);
         if (own.isPresent()) {
@@ -320,7 +338,11 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         if (defaultToGlobal) {
             return store.globalCompatibility();
         }
-        throw new RegistryException(404, RegistryException.SUBJECT_COMPATIBILITY_NOT_FOUND, "Subject '" + subject
+        throw noSubjectCompatibility(subject);
+    }
+
+    private static RegistryException noSubjectCompatibility(final String subject) {
+        return new RegistryException(404, RegistryException.SUBJECT_COMPATIBILITY_NOT_FOUND, "Subject '" + subject
                 + "' does not have subject-level compatibility configured; add ?defaultToGlobal=true for the"
                 + " global level.");
     }

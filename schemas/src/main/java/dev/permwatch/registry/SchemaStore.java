@@ -155,6 +155,11 @@ public final class SchemaStore {
         subjectCompatibility.put(subject, level);
     }
 
+    /** Removes the level set on a subject itself and returns it, or returns empty when it had none. */
+    public synchronized Optional<CompatibilityLevel> removeSubjectCompatibility(final String subject) {
+        return Optional.ofNullable(subjectCompatibility.remove(subject));
+    }
+
     /**
      * Checks a schema against one version of a subject (or all, for transitive levels, up to it)
      * and returns why it is incompatible, empty when compatible.

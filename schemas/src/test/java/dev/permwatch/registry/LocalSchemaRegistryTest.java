@@ -295,6 +295,48 @@ class LocalSchemaRegistryTest {
     }
 
     @Test
+    void deletingSubjectConfigRestoresGlobal() throws Exception {
+        post("/subjects/" + SUBJECT + "/versions", schemaBody(Source.getClassSchema()));
+        put("/config/" + SUBJECT, "{\"compatibility\": \"NONE\"}");
+
+        final Response deleted = delete("/config/" + SUBJECT);
+        final Response registered = post("/subjects/" + SUBJECT + "/versions", schemaBody(SOURCE_WITH_REQUIRED_REGION));
+
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(deleted.json().get("compatibilityLevel").asText()).isEqualTo("NONE");
+        assertError(get("/config/" + SUBJECT), 404, 40408, SUBJECT);
+        assertError(registered, 409, 409, "BACKWARD");
+        assertError(delete("/config/" + SUBJECT), 404, 40408, SUBJECT);
+    }
+
+    @Test
+    void deletedSubjectConfigStaysDeletedAfterRestart() throws Exception {
+        put("/config/" + SUBJECT, "{\"compatibility\": \"FULL\"}");
+        delete("/config/" + SUBJECT);
+        registry.close();
+
+        registry = new LocalSchemaRegistry(folder);
+
+        assertError(get("/config/" + SUBJECT), 404, 40408, SUBJECT);
+    }
+
+    @Test
+    void compatibilityWithoutVersionFollowsLevel() throws Exception {
+        // A required region reads version 2, which has the field, but not version 1, which lacks it.
+        post("/subjects/" + SUBJECT + "/versions", schemaBody(Source.getClassSchema()));
+        post("/subjects/" + SUBJECT + "/versions", schemaBody(SOURCE_WITH_REGION));
+        final String body = schemaBody(SOURCE_WITH_REQUIRED_REGION);
+
+        final JsonNode againstLatest = post("/compatibility/subjects/" + SUBJECT + "/versions", body).json();
+        put("/config/" + SUBJECT, "{\"compatibility\": \"BACKWARD_TRANSITIVE\"}");
+        final JsonNode againstAll = post("/compatibility/subjects/" + SUBJECT + "/versions?verbose=true", body).json();
+
+        assertThat(againstLatest.get("is_compatible").asBoolean()).isTrue();
+        assertThat(againstAll.get("is_compatible").asBoolean()).isFalse();
+        assertThat(againstAll.get("messages").toString()).contains("region");
+    }
+
+    @Test
     void invalidCompatibilityIs42203() throws Exception {
         assertError(put("/config", "{\"compatibility\": \"SIDEWAYS\"}"), 422, 42203, "SIDEWAYS");
         assertError(put("/config", "{\"level\": \"FULL\"}"), 422, 422, "compatibility");
@@ -411,6 +453,10 @@ class LocalSchemaRegistryTest {
         return send(HttpRequest.newBuilder(URI.create(registry.url() + path))
                 .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private Response delete(final String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(registry.url() + path)).DELETE());
     }
 
     private Response put(final String path, final String body) throws IOException, InterruptedException {
