@@ -29,6 +29,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +41,8 @@ import static org.awaitility.Awaitility.await;
  * changed list, and starts it again. Its first poll after the restart, which Quartz runs at once,
  * fetches the same list again, so the snapshots topic contains that content twice with two snapshot
  * ids. The streams app must turn the second copy into no change except the removal that this
- * second absence confirms.
+ * second absence confirms. The restarted poller gets SIGTERM while that poll waits for its
+ * response, and must still write the snapshot before it exits.
  *
  * <p>Series served: list A (three groups), then list B forever. A to B renames one group,
  * changes the scopes of another, adds one and drops one.
@@ -50,6 +53,10 @@ class PollerCrashRestartTest {
     private static final String UPDATED_ID = "9a8b7c6d5e4f40312a1b0c9d8e7f6a5b";
     private static final String REMOVED_ID = "7f6e5d4c3b2a41098f7e6d5c4b3a2918";
     private static final String ADDED_ID = "6e5d4c3b2a1f40987e6d5c4b3a291807";
+    /** Response delay of the poll after the restart; well below the poller's 10 s stop grace. */
+    private static final Duration REPOLL_DELAY = Duration.ofSeconds(3);
+    /** Exit code of a JVM that ran its shutdown hooks after SIGTERM: 128 + 15. */
+    private static final int TERMINATED_EXIT_CODE = 143;
 
     @TempDir
     Path dir;
@@ -57,6 +64,7 @@ class PollerCrashRestartTest {
     private LocalStack stack;
     private MockWebServer api;
     private final AtomicInteger listRequests = new AtomicInteger();
+    private final CountDownLatch repollRequested = new CountDownLatch(1);
 
     @BeforeEach
     void startStackAndApi() throws IOException {
@@ -75,10 +83,16 @@ class PollerCrashRestartTest {
                 if (!"/client/v4/user/tokens/permission_groups".equals(request.getPath())) {
                     return new MockResponse().setResponseCode(404);
                 }
-                final String body = listRequests.getAndIncrement() == 0 ? listA : listB;
-                return new MockResponse().setResponseCode(200)
+                final int index = listRequests.getAndIncrement();
+                final MockResponse response = new MockResponse().setResponseCode(200)
                         .setHeader("Content-Type", "application/json; charset=utf-8")
-                        .setBody(body);
+                        .setBody(index == 0 ? listA : listB);
+                if (index == 2) {
+                    // The poll after the restart stays in flight long enough to be stopped mid-poll.
+                    repollRequested.countDown();
+                    response.setHeadersDelay(REPOLL_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                return response;
             }
         });
         api.start(InetAddress.getLoopbackAddress(), 0);
@@ -95,7 +109,7 @@ class PollerCrashRestartTest {
     }
 
     @Test
-    void killedPollerRepollsWithoutDuplicateEvents() throws IOException {
+    void killedPollerRepollsWithoutDuplicateEvents() throws IOException, InterruptedException {
         final Path config = writePollerConfig();
         final Path log = dir.resolve("poller.log");
 
@@ -107,10 +121,11 @@ class PollerCrashRestartTest {
         final List<Snapshot> beforeRestart = snapshots();
         assertThat(beforeRestart).as("snapshots written before the kill").hasSize(2);
 
+        // SIGTERM while the first poll after the restart waits for its response: the shutdown hook
+        // lets the poll finish and write its snapshot before the JVM exits.
         try (ChildJvm second = startPoller(config, log)) {
-            await("snapshot of the first poll after the restart").atMost(Duration.ofSeconds(30))
-                    .until(() -> snapshots().size() >= 3);
-            second.stop(Duration.ofSeconds(20));
+            assertThat(repollRequested.await(30, TimeUnit.SECONDS)).as("poll after the restart requested").isTrue();
+            assertThat(second.stop(Duration.ofSeconds(30))).isEqualTo(TERMINATED_EXIT_CODE);
         }
         final List<Snapshot> snapshots = snapshots();
         assertThat(snapshots).as("snapshots after the restart").hasSize(3);
