@@ -138,6 +138,11 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         return url;
     }
 
+    /** Returns the data file, {@code schema-registry.json} in the data folder, which may not exist yet. */
+    public Path dataFile() {
+        return file.path();
+    }
+
     /** Returns the number of HTTP requests received since start, rejected ones included. */
     public long requestCount() {
         return requestCount.get();

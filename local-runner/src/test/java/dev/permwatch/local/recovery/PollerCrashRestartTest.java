@@ -53,7 +53,7 @@ class PollerCrashRestartTest {
     private static final String UPDATED_ID = "9a8b7c6d5e4f40312a1b0c9d8e7f6a5b";
     private static final String REMOVED_ID = "7f6e5d4c3b2a41098f7e6d5c4b3a2918";
     private static final String ADDED_ID = "6e5d4c3b2a1f40987e6d5c4b3a291807";
-    /** Response delay of the poll after the restart; well below the poller's 10 s stop grace. */
+    /** Response delay of the poll after the restart, well below the poller's 10 s stop grace. */
     private static final Duration REPOLL_DELAY = Duration.ofSeconds(3);
     /** Exit code of a JVM that ran its shutdown hooks after SIGTERM: 128 + 15. */
     private static final int TERMINATED_EXIT_CODE = 143;

@@ -12,20 +12,13 @@ import dev.permwatch.avro.SourceKind;
 import dev.permwatch.local.kafka.TopicSetup;
 import dev.permwatch.local.stack.LocalStack;
 import dev.permwatch.poller.snapshot.SnapshotFactory;
-import dev.permwatch.schemas.Sources;
-import dev.permwatch.serde.AvroSerializer;
 import dev.permwatch.serde.SpecificAvroSerde;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +32,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,9 +70,9 @@ class SnapshotReplayTest {
     @BeforeAll
     static void writeSnapshots() throws Exception {
         withDuplicate = startStack(dir.resolve("with-duplicate"));
-        write(withDuplicate, List.of(LIST_A, LIST_B, LIST_B, LIST_B_LATER));
+        SnapshotWriter.write(withDuplicate, List.of(LIST_A, LIST_B, LIST_B, LIST_B_LATER));
         replayed = startStack(dir.resolve("replayed"));
-        write(replayed, List.of(LIST_A, LIST_B, LIST_B_LATER));
+        SnapshotWriter.write(replayed, List.of(LIST_A, LIST_B, LIST_B_LATER));
 
         await("diff reports of both stacks").atMost(Duration.ofSeconds(30)).until(() ->
                 diffReports(withDuplicate).size() >= 4 && diffReports(replayed).size() >= 3);
@@ -169,22 +161,6 @@ class SnapshotReplayTest {
         return LocalStack.start(dataDir, "permwatch-replay", false, Map.of(
                 "permwatch.removal.confirmations", "2",
                 "permwatch.shrink-guard.max-share", "0.5"));
-    }
-
-    private static void write(final LocalStack stack, final List<Snapshot> snapshots)
-            throws ExecutionException, InterruptedException {
-        final Map<String, Object> props = new HashMap<>(stack.serdeConfig());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        final AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
-        serializer.configure(props, false);
-        try (KafkaProducer<String, SpecificRecord> producer =
-                     new KafkaProducer<>(props, new StringSerializer(), serializer)) {
-            for (final Snapshot snapshot : snapshots) {
-                producer.send(new ProducerRecord<>(TopicSetup.DEFAULT_SNAPSHOTS_TOPIC,
-                        Sources.key(snapshot.getSource()), snapshot)).get();
-            }
-        }
     }
 
     private static KafkaConsumer<String, ChangeEvent> sinkConsumer() {
