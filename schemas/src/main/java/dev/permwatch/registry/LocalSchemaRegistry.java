@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Avro schemas are supported, without references; deleting subjects is not supported.
  *
  * <p>The server starts in the constructor and stops in {@link #close()}. Every change is written
- * to {@code schema-registry.json} in the data folder before the response is sent.
+ * to {@code schema-registry.json} in the data folder and forced to disk before any request can
+ * see it, and so before the response is sent.
  */
 public final class LocalSchemaRegistry implements AutoCloseable {
 
@@ -85,7 +86,8 @@ public final class LocalSchemaRegistry implements AutoCloseable {
      * @param port              TCP port on 127.0.0.1, or 0 for a free one
      * @param basicAuthUserInfo {@code user:password} that every request must send as HTTP basic
      *                          auth, or empty to accept every request
-     * @throws IOException           when the folder cannot be created or the port cannot be bound
+     * @throws IOException           when the folder cannot be created, a leftover temporary file
+     *                               cannot be deleted, or the port cannot be bound
      * @throws IllegalStateException when the data file exists but cannot be read
      */
     public LocalSchemaRegistry(final Path dataFolder, final int port, final Optional<String> basicAuthUserInfo)
@@ -95,6 +97,7 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         }
         Files.createDirectories(dataFolder);
         this.file = new RegistryFile(dataFolder);
+        file.removeLeftoverTemporaryFiles();
         file.read().ifPresent(store::restore);
         this.expectedAuthorization = basicAuthUserInfo.map(info -> ("Basic "
                 + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8)))
@@ -133,6 +136,11 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     /** Returns the base URL, {@code http://127.0.0.1:<port>}. */
     public String url() {
         return url;
+    }
+
+    /** Returns the data file, {@code schema-registry.json} in the data folder, which may not exist yet. */
+    public Path dataFile() {
+        return file.path();
     }
 
     /** Returns the number of HTTP requests received since start, rejected ones included. */
@@ -283,10 +291,10 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     private JsonNode register(final String subject, final String schema) throws IOException {
         final SchemaStore.Registration registration;
         synchronized (writeLock) {
-            final SchemaStore.State before = store.state();
-            registration = store.register(subject, schema);
+            final SchemaStore candidate = store.copy();
+            registration = candidate.register(subject, schema);
             if (registration.created()) {
-                persist(before);
+                persistAndApply(candidate);
             }
         }
         if (registration.created()) {
@@ -305,13 +313,13 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         }
         final CompatibilityLevel level = CompatibilityLevel.parse(levelNode.asText());
         synchronized (writeLock) {
-            final SchemaStore.State before = store.state();
+            final SchemaStore candidate = store.copy();
             if (subject.isPresent()) {
-                store.setSubjectCompatibility(subject.get(), level);
+                candidate.setSubjectCompatibility(subject.get(), level);
             } else {
-                store.setGlobalCompatibility(level);
+                candidate.setGlobalCompatibility(level);
             }
-            persist(before);
+            persistAndApply(candidate);
         }
         LOG.info("Set compatibility of {} to {}", subject.map(s -> "subject " + s).orElse("the registry"), level);
         return MAPPER.createObjectNode().put("compatibility", level.name());
@@ -347,14 +355,19 @@ public final class LocalSchemaRegistry implements AutoCloseable {
                 + " global level.");
     }
 
-    /** Writes the store to disk, or restores {@code before} and fails when the write fails. */
-    private void persist(final SchemaStore.State before) {
+    /**
+     * Writes the changed copy to disk and only then makes it the served state. A request on
+     * another thread thus never receives an id that a kill or a failed write could still lose, and a
+     * restarted registry cannot give that id to another schema.
+     */
+    private void persistAndApply(final SchemaStore candidate) {
+        final SchemaStore.State changed = candidate.state();
         try {
-            file.write(store.state());
+            file.write(changed);
         } catch (final IOException e) {
-            store.restore(before);
             throw new UncheckedIOException("Cannot write " + file.path() + "; the change was not applied", e);
         }
+        store.restore(changed);
     }
 
     private static String schemaFromBody(final HttpExchange exchange) throws IOException {

@@ -174,6 +174,13 @@ public final class SchemaStore {
         return compatibility(subject).incompatibilities(candidate, upToTarget);
     }
 
+    /** Returns an independent store with the same state, to change and persist before it is served. */
+    public synchronized SchemaStore copy() {
+        final SchemaStore copy = new SchemaStore();
+        copy.restore(state());
+        return copy;
+    }
+
     /** Returns a copy of the whole state, for persistence. */
     public synchronized State state() {
         final Map<String, List<Integer>> subjects = new TreeMap<>();

@@ -383,8 +383,60 @@ class LocalSchemaRegistryTest {
         assertThatThrownBy(() -> new LocalSchemaRegistry(folder))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("schema-registry.json")
-                .hasMessageContaining("move it away");
+                .hasMessageContaining("Restore it from a backup");
         registry = new LocalSchemaRegistry(folder.resolve("fresh"));
+    }
+
+    @Test
+    void emptyDataFileFailsStart() throws Exception {
+        post("/subjects/" + SUBJECT + "/versions", schemaBody(Source.getClassSchema()));
+        registry.close();
+        // A zero-length file is what a rename without a forced write can leave after a power loss.
+        Files.write(folder.resolve("schema-registry.json"), new byte[0]);
+
+        assertThatThrownBy(() -> new LocalSchemaRegistry(folder))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(folder.resolve("schema-registry.json").toString())
+                .hasMessageContaining("numbers schemas from 1 again");
+        registry = new LocalSchemaRegistry(folder.resolve("fresh"));
+    }
+
+    @Test
+    void leftoverTemporaryFileIsDeletedAtStart() throws Exception {
+        post("/subjects/" + SUBJECT + "/versions", schemaBody(Source.getClassSchema()));
+        post("/subjects/permwatch.snapshots-value/versions", schemaBody(Snapshot.getClassSchema()));
+        registry.close();
+        // What a kill between writing the temporary file and renaming it leaves: a partial copy.
+        final Path current = folder.resolve("schema-registry.json.123456789.tmp");
+        final Path older = folder.resolve("schema-registry.json987654321.tmp");
+        Files.writeString(current, "{\"schemas\": [{\"id\": 1");
+        Files.writeString(older, "");
+
+        registry = new LocalSchemaRegistry(folder);
+
+        assertThat(current).doesNotExist();
+        assertThat(older).doesNotExist();
+        assertThat(get("/subjects/permwatch.snapshots-value/versions/1").json().get("id").asInt()).isEqualTo(2);
+        assertThat(post("/subjects/other-value/versions", schemaBody(SOURCE_WITH_REGION)).json().get("id").asInt())
+                .isEqualTo(3);
+    }
+
+    @Test
+    void failedWriteRegistersNothing() throws Exception {
+        post("/subjects/" + SUBJECT + "/versions", schemaBody(Source.getClassSchema()));
+        // A non-empty folder in place of the data file makes the rename fail, as a disk error would.
+        final Path dataFile = folder.resolve("schema-registry.json");
+        Files.delete(dataFile);
+        Files.createDirectories(dataFile.resolve("blocker"));
+
+        final Response failed = post("/subjects/permwatch.snapshots-value/versions", schemaBody(Snapshot.getClassSchema()));
+
+        assertError(failed, 500, 50001, "schema-registry.json");
+        assertThat(get("/subjects").body()).isEqualTo("[\"" + SUBJECT + "\"]");
+        assertError(get("/schemas/ids/2"), 404, 40403, "id 2");
+        try (var files = Files.list(folder)) {
+            assertThat(files.map(path -> path.getFileName().toString())).containsExactly("schema-registry.json");
+        }
     }
 
     @Test

@@ -102,6 +102,9 @@ public final class LocalStack implements AutoCloseable {
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             new TopicSetup(admin, 1, (short) 1).createMissing();
+            if (registry.store().subjects().isEmpty()) {
+                RegistryRecordsCheck.rejectRecordsWithoutSchemas(admin, registry.dataFile());
+            }
         }
 
         streamsProperties = baseStreamsProperties(applicationId, emitBaseline);
