@@ -329,9 +329,9 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     private CompatibilityLevel removeSubjectCompatibility(final String subject) {
         final CompatibilityLevel removed;
         synchronized (writeLock) {
-            final SchemaStore.State before = store.state();
-            removed = store.removeSubjectCompatibility(subject).orElseThrow(() -> noSubjectCompatibility(subject));
-            persist(before);
+            final SchemaStore candidate = store.copy();
+            removed = candidate.removeSubjectCompatibility(subject).orElseThrow(() -> noSubjectCompatibility(subject));
+            persistAndApply(candidate);
         }
         LOG.info("Removed compatibility {} of subject {}; the global level {} applies", removed, subject,
                 store.globalCompatibility());
