@@ -39,13 +39,13 @@ public final class EventOracle {
     /**
      * Compares the topics with the expectation.
      *
-     * @param expected    the expected events and catalog; never null
-     * @param snapshotIds per source key, the snapshot id the poller wrote at each step (index = step); never null,
+     * @param expected    the expected events and catalog, never null
+     * @param snapshotIds per source key, the snapshot id the poller wrote at each step (index = step), never null,
      *                    with one id per step for every source of the series
-     * @param changes     every record of the changes topic read with read_committed, each partition in offset order;
+     * @param changes     every record of the changes topic read with read_committed, each partition in offset order,
      *                    never null. Order across partitions does not matter.
-     * @param catalog     last value per catalog key, tombstoned keys absent (a null value counts as absent); never null
-     * @return the verdict; never null
+     * @param catalog     last value per catalog key, tombstoned keys absent (a null value counts as absent), never null
+     * @return the verdict, never null
      * @throws IllegalArgumentException if {@code snapshotIds} lacks a source of the series or has not one id per step
      */
     public static OracleVerdict check(final ExpectedEvents expected, final Map<String, List<String>> snapshotIds,
@@ -269,7 +269,7 @@ public final class EventOracle {
         }
 
         /**
-         * Returns one item per differing field, each starting with {@code label}; empty when equal.
+         * Returns one item per differing field, each starting with {@code label}, or none when equal.
          *
          * @param expected the expected group, or null when none is expected
          * @param actual   the group read, or null

@@ -9,11 +9,11 @@ import java.util.Objects;
 /**
  * One change event that the streams app must emit for a generated series.
  *
- * @param sourceKey     key of the source, for example {@code user}; never null
+ * @param sourceKey     key of the source, for example {@code user}, never null
  * @param step          step whose snapshot yields the event, at least 1
- * @param type          the change type; never null
- * @param permissionId  id of the group; never null
- * @param changedFields sorted names of the changed fields, empty for ADDED and REMOVED; never null
+ * @param type          the change type, never null
+ * @param permissionId  id of the group, never null
+ * @param changedFields sorted names of the changed fields, empty for ADDED and REMOVED, never null
  * @param before        last known state of the group, with unknown fields carried forward; null for ADDED
  * @param after         new state with unknown fields carried forward; null for REMOVED
  */

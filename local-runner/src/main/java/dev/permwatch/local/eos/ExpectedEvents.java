@@ -31,7 +31,7 @@ import java.util.TreeSet;
  *     change, and the last known value carries forward into {@code after}, the next {@code before}
  *     and the catalog.</li>
  *     <li>A known group absent from {@code removalConfirmations} consecutive snapshots is REMOVED
- *     at the last of them; until then it stays in the catalog with its last known state.</li>
+ *     at the last of them. Until then it stays in the catalog with its last known state.</li>
  *     <li>Within one snapshot, events of listed groups come in list order, then REMOVED events by
  *     permission id.</li>
  * </ul>
@@ -39,7 +39,7 @@ import java.util.TreeSet;
  * <p>The shrink guard (more than 10% of the known groups or more than 25 groups newly absent in
  * one snapshot) is not modelled: {@link #compute} rejects a series that would trip it.
  *
- * <p>The events come from a plain diff of consecutive lists; {@link #compute} then checks them
+ * <p>The events come from a plain diff of consecutive lists. {@link #compute} then checks them
  * against the series' mutation log, so a generator bug cannot hide in both.
  *
  * <p>Immutable and thread-safe.
@@ -69,9 +69,9 @@ public final class ExpectedEvents {
     /**
      * Computes the expected events and final catalog of every source.
      *
-     * @param series               the series; never null
+     * @param series               the series, never null
      * @param removalConfirmations {@code permwatch.removal.confirmations} of the streams app, at least 1
-     * @return the expectation; never null
+     * @return the expectation, never null
      * @throws IllegalArgumentException if {@code removalConfirmations} is below 1, a list repeats a permission id,
      *                                  a snapshot would trip the shrink guard, or the mutation log disagrees with
      *                                  the lists
@@ -99,8 +99,8 @@ public final class ExpectedEvents {
      * Returns the events of one source in the order the app must emit them: by step, and within a
      * step as the class comment describes.
      *
-     * @param sourceKey a source key of the series; never null
-     * @return the events, possibly empty; never null
+     * @param sourceKey a source key of the series, never null
+     * @return the events, possibly empty, never null
      * @throws IllegalArgumentException if the series has no source with that key
      */
     public List<ExpectedEvent> forSource(final String sourceKey) {
@@ -111,8 +111,8 @@ public final class ExpectedEvents {
      * Returns the catalog that the app must end with for one source: permission id to group, with
      * unknown fields carried forward. Groups still pending removal are included, as the app keeps them.
      *
-     * @param sourceKey a source key of the series; never null
-     * @return the catalog; never null
+     * @param sourceKey a source key of the series, never null
+     * @return the catalog, never null
      * @throws IllegalArgumentException if the series has no source with that key
      */
     public Map<String, PermissionGroup> finalCatalog(final String sourceKey) {
@@ -296,7 +296,7 @@ public final class ExpectedEvents {
      * its step, REMOVE gives REMOVED {@code removalConfirmations - 1} steps later (if the series is long
      * enough), field changes of one group in one step give one RENAMED or UPDATED event listing those
      * fields, and order-only changes give nothing. A DESCRIBE or RESCOPE must therefore change a known
-     * value; a field seen for the first time is no change and must not be logged as one.
+     * value, because a field seen for the first time is no change and must not be logged as one.
      */
     private static void checkAgainstMutations(final SourceSeries source, final int removalConfirmations,
                                               final List<ExpectedEvent> fromLists) {

@@ -7,9 +7,9 @@ import java.util.Set;
 /**
  * A generated snapshot series: the lists that each source returns at each step.
  *
- * @param seed    seed that {@link SeriesGenerator} drew the series with; any value for a series built by hand
+ * @param seed    seed that {@link SeriesGenerator} drew the series with, or any value for a series built by hand
  * @param steps   number of steps of every source, step 0 (the baseline) included, at least 2
- * @param sources the series of each source, at least one, with distinct source keys and names; never null
+ * @param sources the series of each source, at least one, with distinct source keys and names, never null
  */
 public record GeneratedSeries(long seed, int steps, List<SourceSeries> sources) {
 

@@ -10,12 +10,12 @@ import java.util.Objects;
  * are listed in the order they were applied, and each one's {@code before} is the previous one's
  * {@code after}.
  *
- * @param kind         what changed; never null
- * @param permissionId id of the changed group; null only for {@link Kind#REORDER_GROUPS}, which moves items of
+ * @param kind         what changed, never null
+ * @param permissionId id of the changed group, or null for {@link Kind#REORDER_GROUPS}, which moves items of
  *                     the whole list
- * @param before       the group just before this mutation; null for {@link Kind#ADD} and
+ * @param before       the group just before this mutation, or null for {@link Kind#ADD} and
  *                     {@link Kind#REORDER_GROUPS}
- * @param after        the group just after this mutation; null for {@link Kind#REMOVE} and
+ * @param after        the group just after this mutation, or null for {@link Kind#REMOVE} and
  *                     {@link Kind#REORDER_GROUPS}
  */
 public record Mutation(Kind kind, String permissionId, PermissionGroup before, PermissionGroup after) {
@@ -32,7 +32,7 @@ public record Mutation(Kind kind, String permissionId, PermissionGroup before, P
         DESCRIBE("description"),
         /** The scopes change as a set. */
         RESCOPE("scopes"),
-        /** Items of the list move; the content is the same, so no event is due. */
+        /** Items of the list move but stay the same, so no event is due. */
         REORDER_GROUPS(null),
         /** The scopes of one group change order but not membership, so no event is due. */
         REORDER_SCOPES(null);

@@ -8,13 +8,13 @@ import java.util.List;
  *
  * @param expectedEvents     number of expected events
  * @param actualEvents       number of change records read, duplicates included
- * @param missing            expected events never read; never null
- * @param extra              events read that no expected event matches; never null
- * @param duplicates         expected events read more than once, and records that repeat an event id; never null
- * @param outOfOrder         group keys whose events were read in another order than expected; never null
- * @param catalogDifferences catalog keys missing, unexpected or with another group than expected; never null
+ * @param missing            expected events never read, never null
+ * @param extra              events read that no expected event matches, never null
+ * @param duplicates         expected events read more than once, and records that repeat an event id, never null
+ * @param outOfOrder         group keys whose events were read in another order than expected, never null
+ * @param catalogDifferences catalog keys missing, unexpected or with another group than expected, never null
  * @param mismatched         events that match an expected one by source, step, type and permission id but differ
- *                           in another field (changed fields, before, after, event id, snapshot ids); never null
+ *                           in another field (changed fields, before, after, event id, snapshot ids), never null
  */
 public record OracleVerdict(int expectedEvents, int actualEvents, List<String> missing, List<String> extra,
                             List<String> duplicates, List<String> outOfOrder, List<String> catalogDifferences,

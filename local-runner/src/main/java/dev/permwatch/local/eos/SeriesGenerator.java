@@ -63,10 +63,10 @@ public final class SeriesGenerator {
      * Reads the recorded list files ({@code *.json}) of a folder in name order and checks each
      * with the poller's {@link PermissionGroupListParser}.
      *
-     * @param corpusDir folder of recorded {@code GET .../tokens/permission_groups} response bodies; never null
+     * @param corpusDir folder of recorded {@code GET .../tokens/permission_groups} response bodies, never null
      * @return the groups of each file in file order, never empty
      * @throws IllegalArgumentException if the folder is missing, has no {@code .json} file, or a file is not a
-     *                                  valid list; the message names the file and what to do
+     *                                  valid list. The message names the file and what to do
      * @throws UncheckedIOException     if a file cannot be read
      */
     public static List<List<PermissionGroup>> loadCorpus(final Path corpusDir) {
@@ -121,18 +121,18 @@ public final class SeriesGenerator {
      * Generates a series. Source 0 is the user-level list ({@link Sources#user()}, name {@code user}) and
      * starts from the newest (last) list of the corpus. Source {@code i >= 1} is an account-level list
      * (name {@code account<i>}, a generated 32-hex account id). Odd accounts start from a random subset of
-     * the newest list; even accounts start from an older recorded list of at least
+     * the newest list. Even accounts start from an older recorded list of at least
      * {@value #MIN_START_GROUPS} groups when there is one, else also from a subset.
      *
-     * @param corpus               recorded lists in time order, as {@link #loadCorpus(Path)} returns them;
-     *                             never null, the newest with at least {@value #MIN_START_GROUPS} groups
-     * @param steps                number of snapshots per source, step 0 (the baseline) included; at least 2
+     * @param corpus               recorded lists in time order as {@link #loadCorpus(Path)} returns them, never
+     *                             null. The newest needs at least {@value #MIN_START_GROUPS} groups.
+     * @param steps                number of snapshots per source, step 0 (the baseline) included, at least 2
      * @param sourceCount          1 to {@value #MAX_SOURCES}
      * @param seed                 seed of every random choice
-     * @param removalConfirmations absences after which the app removes a group, at least 1; the last
+     * @param removalConfirmations absences after which the app removes a group, at least 1. The last
      *                             {@code removalConfirmations} steps remove nothing, so nothing is pending at
      *                             the end
-     * @return the series; never null
+     * @return the series, never null
      * @throws IllegalArgumentException if an argument is out of range, the newest list is too small, or a start
      *                                  list repeats a permission id
      */
@@ -501,7 +501,7 @@ public final class SeriesGenerator {
                 current.add(to, current.remove(from));
             }
             if (current.equals(before)) {
-                // The moves cancelled out; a swap of the first two items still changes the order.
+                // The moves cancelled out, so a swap of the first two items changes the order.
                 current.set(0, before.get(1));
                 current.set(1, before.get(0));
             }

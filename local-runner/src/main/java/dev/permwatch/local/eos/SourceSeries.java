@@ -19,11 +19,11 @@ import java.util.Objects;
  * <p>Lists share unchanged {@link PermissionGroup} instances between steps, so callers must not
  * modify the groups.
  *
- * @param name      poller source name, for example {@code user} or {@code account1}; never null
- * @param source    the source; never null
- * @param sourceKey {@link Sources#key(Source)} of {@code source}; never null
- * @param lists     the list returned at each step (index = step), at least 2; never null
- * @param mutations the mutations applied at each step (index = step), empty at step 0; never null
+ * @param name      poller source name, for example {@code user} or {@code account1}, never null
+ * @param source    the source, never null
+ * @param sourceKey {@link Sources#key(Source)} of {@code source}, never null
+ * @param lists     the list returned at each step (index = step), at least 2, never null
+ * @param mutations the mutations applied at each step (index = step), empty at step 0, never null
  */
 public record SourceSeries(String name, Source source, String sourceKey, List<List<PermissionGroup>> lists,
                            List<List<Mutation>> mutations) {
@@ -61,11 +61,11 @@ public record SourceSeries(String name, Source source, String sourceKey, List<Li
 
     /**
      * Returns the API response body of a step, as Cloudflare sends it:
-     * {@code {"success":true,"errors":[],"messages":[],"result":[...]}}. Items keep the list order;
-     * a null description or null scopes are left out of the item, as the API leaves them out.
+     * {@code {"success":true,"errors":[],"messages":[],"result":[...]}}. Items keep the list order.
+     * A null description or null scopes are left out of the item, as the API leaves them out.
      *
      * @param step 0 to {@link #steps()} - 1
-     * @return UTF-8 JSON, the same bytes for the same list; never null
+     * @return UTF-8 JSON, the same bytes for the same list, never null
      * @throws IllegalArgumentException if {@code step} is out of range
      */
     public byte[] responseBody(final int step) {

@@ -114,7 +114,7 @@ final class SeriesFixtures {
 
     /** Returns the recorded corpus folder, next to the repository root; it may be absent. */
     static Path corpusDir() {
-        // Surefire runs in the module folder; the corpus sits next to the repository root.
+        // Surefire runs in the module folder, and the corpus sits next to the repository root.
         return Path.of("").toAbsolutePath().getParent().getParent()
                 .resolve("shared").resolve("corpus").resolve("cloudflare-permission-groups");
     }
