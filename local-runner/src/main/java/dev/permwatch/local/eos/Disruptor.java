@@ -1,6 +1,12 @@
 package dev.permwatch.local.eos;
 
 import dev.permwatch.local.kafka.EmbeddedKafkaBroker;
+import dev.permwatch.local.kafka.TopicSetup;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -48,6 +56,7 @@ final class Disruptor implements AutoCloseable {
     private final Map<StreamsInstance, Long> awaitingRunning = new HashMap<>();
     private final List<Duration> restartTimes = new ArrayList<>();
     private final List<Duration> brokerRestartTimes = new ArrayList<>();
+    private final List<Integer> failoverPartitions = new ArrayList<>();
     private int completed;
     private int kills;
     private int restarts;
@@ -121,7 +130,7 @@ final class Disruptor implements AutoCloseable {
     FaultCounts counts() {
         synchronized (lock) {
             return new FaultCounts(kills, restarts, stateWipes, brokerRestarts, failovers, unexpectedExits,
-                    List.copyOf(restartTimes), List.copyOf(brokerRestartTimes));
+                    List.copyOf(restartTimes), List.copyOf(brokerRestartTimes), List.copyOf(failoverPartitions));
         }
     }
 
@@ -217,6 +226,8 @@ final class Disruptor implements AutoCloseable {
             restartUnexpectedExits();
         }
         final boolean wasRunning = target.isRunning();
+        final List<Integer> ownedBeforeKill = event.kind() == DisruptionPlan.Kind.FAILOVER
+                ? ownedSnapshotPartitions(target) : List.of();
         final long pid = target.kill();
         synchronized (lock) {
             kills++;
@@ -228,10 +239,12 @@ final class Disruptor implements AutoCloseable {
 
         if (event.kind() == DisruptionPlan.Kind.FAILOVER) {
             synchronized (lock) {
+                failoverPartitions.addAll(ownedBeforeKill);
                 parked[instances.indexOf(target)] = true;
                 failovers++;
             }
-            LOG.info("{}: {} stays down; the other instance must take over its tasks", label, target.name());
+            LOG.info("{}: {} stays down; the other instance must take over its snapshot partitions {}", label,
+                    target.name(), ownedBeforeKill);
             return;
         }
         if (event.kind() == DisruptionPlan.Kind.KILL_AND_WIPE) {
@@ -267,6 +280,38 @@ final class Disruptor implements AutoCloseable {
             }
         }
         return candidates.get(random.nextInt(candidates.size()));
+    }
+
+    /**
+     * Returns the snapshots-topic partitions assigned to {@code instance}'s consumer, from the
+     * consumer group of the classic protocol, which Kafka Streams 4.4 uses by default.
+     */
+    private List<Integer> ownedSnapshotPartitions(final StreamsInstance instance) {
+        final String clientIdPrefix = instance.clientId() + "-";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers()))) {
+            final ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(instance.applicationId()))
+                    .all().get(30, TimeUnit.SECONDS).get(instance.applicationId());
+            final List<Integer> owned = new ArrayList<>();
+            for (final MemberDescription member : group.members()) {
+                if (!member.clientId().startsWith(clientIdPrefix)) {
+                    continue;
+                }
+                for (final TopicPartition partition : member.assignment().topicPartitions()) {
+                    if (partition.topic().equals(TopicSetup.DEFAULT_SNAPSHOTS_TOPIC)) {
+                        owned.add(partition.partition());
+                    }
+                }
+            }
+            owned.sort(Integer::compare);
+            return owned;
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot describe the consumer group " + instance.applicationId()
+                    + " before the failover: " + e.getMessage(), e);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while describing the consumer group", e);
+        }
     }
 
     private void restartUnexpectedExits() {

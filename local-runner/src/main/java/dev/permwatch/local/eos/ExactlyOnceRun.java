@@ -9,19 +9,13 @@ import dev.permwatch.local.kafka.EmbeddedKafkaBroker;
 import dev.permwatch.local.kafka.TopicSetup;
 import dev.permwatch.local.soak.FaultyApiServer;
 import dev.permwatch.local.soak.ManualClock;
+import dev.permwatch.local.soak.ManualClockPoller;
 import dev.permwatch.poller.PollFailure;
 import dev.permwatch.poller.PollListener;
 import dev.permwatch.poller.SourcePoller;
-import dev.permwatch.poller.cloudflare.CloudflareClient;
 import dev.permwatch.poller.config.PollerConfig;
-import dev.permwatch.poller.config.RateLimitSettings;
-import dev.permwatch.poller.config.RetrySettings;
-import dev.permwatch.poller.config.SourceConfig;
 import dev.permwatch.poller.publish.PublishException;
 import dev.permwatch.poller.publish.RecordPublisher;
-import dev.permwatch.poller.ratelimit.RequestBudget;
-import dev.permwatch.poller.retry.RetryPolicy;
-import dev.permwatch.poller.retry.RetryingFetcher;
 import dev.permwatch.registry.LocalSchemaRegistry;
 import dev.permwatch.schemas.Sources;
 import org.apache.kafka.clients.admin.Admin;
@@ -52,7 +46,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * poller path (HTTP server on 127.0.0.1, {@link SourcePoller}, idempotent producer) into an
  * embedded broker, while one or two streams-app instances run as child JVMs and are killed with
  * SIGKILL at random moments, restarted with or without their state folder, and the broker is
- * restarted in place. At the end it restarts whatever is down, waits until a diff report exists
+ * restarted in place. At the end it restarts whatever is down (except an instance failed over on
+ * purpose, which stays down), waits until a diff report exists
  * for every snapshot written, and reads the changes and catalog topics with
  * {@code read_committed}.
  *
@@ -215,7 +210,8 @@ public final class ExactlyOnceRun {
             disruptor.start();
             final List<SourcePoller> pollers = new ArrayList<>();
             for (final ServedSource source : sources) {
-                pollers.add(sourcePoller(config, source.name(), publisher, snapshots, clock));
+                pollers.add(ManualClockPoller.create(config, source.name(), publisher, snapshots, clock,
+                        settings.seed()));
             }
 
             int nextEvent = 0;
@@ -249,7 +245,7 @@ public final class ExactlyOnceRun {
 
             final CommittedOutput output = new CommittedOutput(broker.bootstrapServers(), serdeConfig);
             final CommittedOutput.Reports reports = output.awaitDiffReports(snapshots.written(), PROCESSING_TIMEOUT,
-                    () -> checkInstancesAlive(instances));
+                    () -> checkInstancesAlive(instances, disruptor));
             out.println("eos-check: diff reports cover every snapshot written; reading changes and catalog");
             return new Observation(snapshots.idsPerStep(), snapshots.written(), duplicates,
                     output.readSnapshots(), output.readChanges(),
@@ -287,10 +283,17 @@ public final class ExactlyOnceRun {
         return sent;
     }
 
-    /** Restarts every instance that is down, the failed-over one included, and waits until all run. */
-    private void restartForTheEnd(final List<StreamsInstance> instances, final Disruptor disruptor)
-            throws InterruptedException {
+    /**
+     * Restarts every instance that is down, except the failed-over one, which stays down so the
+     * diff reports prove that the other instance took over its partitions; waits until all run.
+     */
+    private void restartForTheEnd(final List<StreamsInstance> instances, final Disruptor disruptor) {
+        final List<StreamsInstance> running = new ArrayList<>();
         for (final StreamsInstance instance : instances) {
+            if (disruptor.isParked(instance)) {
+                continue;
+            }
+            running.add(instance);
             if (!instance.isAlive()) {
                 final long startNanos = System.nanoTime();
                 instance.start();
@@ -298,7 +301,7 @@ public final class ExactlyOnceRun {
                 LOG.info("End of run: restarted {} as process {}", instance.name(), instance.pid());
             }
         }
-        awaitAllRunning(instances);
+        awaitAllRunning(running);
     }
 
     private static void awaitAllRunning(final List<StreamsInstance> instances) {
@@ -315,9 +318,9 @@ public final class ExactlyOnceRun {
         }
     }
 
-    private static void checkInstancesAlive(final List<StreamsInstance> instances) {
+    private static void checkInstancesAlive(final List<StreamsInstance> instances, final Disruptor disruptor) {
         for (final StreamsInstance instance : instances) {
-            if (!instance.isAlive()) {
+            if (!instance.isAlive() && !disruptor.isParked(instance)) {
                 throw new IllegalStateException(instance.name() + " (process " + instance.pid()
                         + ") exited before processing every snapshot; see " + instance.logFile());
             }
@@ -377,26 +380,6 @@ public final class ExactlyOnceRun {
         props.put("bootstrap.servers", bootstrapServers);
         props.putAll(serdeConfig);
         return PollerConfig.fromProperties(props, Map.of(PollerConfig.DEFAULT_TOKEN_ENV, TOKEN));
-    }
-
-    /** Builds the poller of one source with its own client and request budget, on the manual clock. */
-    private SourcePoller sourcePoller(final PollerConfig config, final String name, final RecordPublisher publisher,
-                                      final PollListener listener, final ManualClock clock) {
-        final SourceConfig source = config.sources().stream()
-                .filter(candidate -> candidate.name().equals(name))
-                .findFirst()
-                .orElseThrow();
-        final CloudflareClient client = new CloudflareClient(config.baseUrl(), config.token(), config.connectTimeout(),
-                config.requestTimeout(), config.maxBodyBytes(), config.pollerHost(), clock);
-        final RateLimitSettings rateLimit = config.rateLimit();
-        final RequestBudget budget = new RequestBudget(rateLimit.requestsPerWindow(), rateLimit.share(),
-                rateLimit.window(), clock);
-        final RetrySettings retry = config.retry();
-        final Random jitter = new Random(settings.seed() ^ name.hashCode());
-        final RetryingFetcher fetcher = new RetryingFetcher(client, budget,
-                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
-                clock::advance, jitter::nextDouble);
-        return new SourcePoller(source, fetcher, publisher, listener, clock, config.healthFailureThreshold());
     }
 
     /** Serves each source's response body of the current step. */

@@ -15,12 +15,15 @@ import java.util.List;
  * @param restartTimes       time from each start of a killed instance to RUNNING, for the starts
  *                           that reached RUNNING before being killed again
  * @param brokerRestartTimes time of each broker restart, stop and start together
+ * @param failoverPartitions snapshots-topic partitions the failed-over instance owned when it was killed
  */
 public record FaultCounts(int kills, int restarts, int stateWipes, int brokerRestarts, int failovers,
-                          int unexpectedExits, List<Duration> restartTimes, List<Duration> brokerRestartTimes) {
+                          int unexpectedExits, List<Duration> restartTimes, List<Duration> brokerRestartTimes,
+                          List<Integer> failoverPartitions) {
 
     public FaultCounts {
         restartTimes = List.copyOf(restartTimes);
         brokerRestartTimes = List.copyOf(brokerRestartTimes);
+        failoverPartitions = List.copyOf(failoverPartitions);
     }
 }

@@ -177,6 +177,15 @@ public final class StreamsInstance implements AutoCloseable {
         return name;
     }
 
+    /** Returns the Kafka Streams {@code client.id}, the prefix of its consumers' and producers' client ids. */
+    public String clientId() {
+        return settings.applicationId() + "-" + name;
+    }
+
+    public String applicationId() {
+        return settings.applicationId();
+    }
+
     public Path stateDir() {
         return dir.resolve("state");
     }
@@ -203,7 +212,7 @@ public final class StreamsInstance implements AutoCloseable {
         props.put("schema.registry.url", settings.schemaRegistryUrl());
         props.put("specific.avro.reader", "true");
         props.put("application.id", settings.applicationId());
-        props.put("client.id", settings.applicationId() + "-" + name);
+        props.put("client.id", clientId());
         props.put("state.dir", stateDir().toString());
         // exactly_once_v2 is the app's default too; it is set here so the run cannot silently test less.
         props.put("processing.guarantee", "exactly_once_v2");

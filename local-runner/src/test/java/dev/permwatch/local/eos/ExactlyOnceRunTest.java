@@ -45,6 +45,38 @@ class ExactlyOnceRunTest {
         assertMatchesReference(observation, 40);
     }
 
+    @Test
+    void brokerRestartLosesAndRepeatsNothing() {
+        final ExactlyOnceRun.Observation observation = observe(30, 0, 1, 0, 1, 0, 0);
+
+        assertThat(observation.faults().brokerRestarts()).isEqualTo(1);
+        assertThat(observation.faults().kills()).isZero();
+        assertThat(observation.faults().unexpectedExits()).as("streams-app exits without a kill").isZero();
+        assertMatchesReference(observation, 30);
+    }
+
+    @Test
+    void stateLossEmitsNothingSpurious() {
+        final ExactlyOnceRun.Observation observation = observe(30, 0, 0, 2, 1, 0, 0);
+
+        assertThat(observation.faults().stateWipes()).isEqualTo(2);
+        assertThat(observation.faults().kills()).isEqualTo(2);
+        assertMatchesReference(observation, 30);
+    }
+
+    @Test
+    void standbyTakesOverKilledInstance() {
+        final ExactlyOnceRun.Observation observation = observe(30, 0, 0, 0, 2, 1, 0);
+
+        assertThat(observation.partitions()).isEqualTo(4);
+        assertThat(observation.faults().failovers()).isEqualTo(1);
+        final List<Integer> taken = observation.faults().failoverPartitions();
+        assertThat(taken).as("snapshot partitions of the killed instance").isNotEmpty();
+        assertThat(observation.snapshotRecords()).as("snapshots written to the killed instance's partitions")
+                .anyMatch(record -> taken.contains(record.partition()));
+        assertMatchesReference(observation, 30);
+    }
+
     private ExactlyOnceRun.Observation observe(final int steps, final int kills, final int brokerRestarts,
                                                final int stateWipes, final int instances, final int standbyReplicas,
                                                final int duplicateEvery) {
