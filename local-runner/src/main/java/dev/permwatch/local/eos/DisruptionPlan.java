@@ -7,7 +7,7 @@ import java.util.Random;
 
 /**
  * The faults of one exactly-once run, in order, each with the step at which the poller triggers it.
- * Triggers are spread evenly over the steps, so every fault hits a pipeline with records in flight.
+ * Triggers are spread evenly over the steps, so faults strike while the poller is still writing.
  *
  * @param events faults in the order they happen
  */
@@ -38,7 +38,7 @@ record DisruptionPlan(List<Event> events) {
     record Event(Kind kind, int triggerStep, boolean duringStartup, long delayMillis) {
     }
 
-    /** Shortest and longest wait between a trigger and its fault, in milliseconds. */
+    /** Minimum and maximum wait between a trigger and its fault, in milliseconds. */
     static final long MIN_DELAY_MILLIS = 500;
     static final long MAX_DELAY_MILLIS = 4000;
     /** Share of kills that strike before the instance reached RUNNING. */
@@ -68,7 +68,7 @@ record DisruptionPlan(List<Event> events) {
 
         final List<Event> events = new ArrayList<>();
         for (int i = 0; i < kinds.size(); i++) {
-            // Event i fires after (i + 1) / (n + 1) of the steps, so none hits the first or the last step.
+            // Event i of n fires after (i + 1) / (n + 1) of the steps, which spreads the events evenly.
             final int trigger = (int) ((long) (i + 1) * steps / (kinds.size() + 1));
             final boolean restartingKill = kinds.get(i) == Kind.KILL || kinds.get(i) == Kind.KILL_AND_WIPE;
             final boolean duringStartup = restartingKill && random.nextDouble() < STARTUP_KILL_SHARE;

@@ -220,6 +220,7 @@ final class Disruptor implements AutoCloseable {
             throw new IllegalStateException(target.name() + " (process " + target.pid() + ") did not reach RUNNING within "
                     + runningTimeout.toSeconds() + " s; see " + target.logFile());
         }
+        measureRestarts();
         Thread.sleep(event.delayMillis());
         if (!target.isAlive()) {
             // It exited by itself during the delay; the unexpected-exit check restarts it.
@@ -256,14 +257,14 @@ final class Disruptor implements AutoCloseable {
         restart(target, label, event.kind() == DisruptionPlan.Kind.KILL_AND_WIPE ? "state folder deleted" : "state kept");
     }
 
-    private void restart(final StreamsInstance target, final String label, final String how) {
+    private void restart(final StreamsInstance target, final String label, final String stateNote) {
         final long startNanos = System.nanoTime();
         target.start();
         synchronized (lock) {
             restarts++;
             awaitingRunning.put(target, startNanos);
         }
-        LOG.info("{}: restarted {} as process {} ({})", label, target.name(), target.pid(), how);
+        LOG.info("{}: restarted {} as process {} ({})", label, target.name(), target.pid(), stateNote);
     }
 
     /** Picks the instance to kill: the failover target is the second one, a plain kill any instance not parked. */

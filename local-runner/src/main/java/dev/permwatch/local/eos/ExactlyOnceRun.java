@@ -53,8 +53,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Polls run in a loop on a manual clock that moves 15 minutes per step, so snapshot ids depend
  * only on the series, and a short random pause between steps keeps records in flight while a
- * fault strikes. Faults are triggered at steps spread evenly over the series; a step waits for the
- * previous fault to finish, so every fault happens while the poller is still writing.
+ * fault strikes. Faults are triggered at steps spread evenly over the series. The poller waits at
+ * each trigger step until the previous fault is done, so faults strike while it is still writing.
  */
 public final class ExactlyOnceRun {
 
@@ -65,7 +65,8 @@ public final class ExactlyOnceRun {
      *
      * @param corpusDir       folder of recorded permission-group responses the series is built from
      * @param workDir         empty folder for the broker, registry and instance data
-     * @param steps           polls per source, at least 1
+     * @param steps           polls per source, at least 1; {@link #run()} needs at least 2, a baseline
+     *                        and one later snapshot
      * @param sources         sources polled at each step, at least 1
      * @param kills           SIGKILLs of a streams-app instance, each followed by a restart on its state folder
      * @param brokerRestarts  in-place broker restarts
@@ -110,8 +111,8 @@ public final class ExactlyOnceRun {
      * @param snapshotRecords    the snapshots topic, in partition order: what the streams app read
      * @param changes            the changes topic, in partition order
      * @param catalog            last catalog value per key; keys whose last record is a tombstone are absent
-     * @param diffReports        diff reports per source key; one per snapshot written when nothing is lost
-     *                           or duplicated
+     * @param diffReports        diff reports per source key, read until each source has at least one per
+     *                           snapshot written; {@link #run()} fails the run when they differ
      * @param reportOutcomes     diff reports per outcome
      * @param partitions         partitions of the snapshots topic
      * @param faults             kills, restarts and their timings
@@ -127,14 +128,19 @@ public final class ExactlyOnceRun {
     static final String APPLICATION_ID = "permwatch-eos-check";
     /** Token sent to the local API server; no real API is contacted. */
     static final String TOKEN = "eos-check-token-2f1b9c7d5e3a4b6c8d0e1f2a3b4c5d6e";
-    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
+    /**
+     * Consumer session timeout of the instances: a killed instance's tasks move after this long.
+     * Below the broker's default minimum of 6 s, so the run lowers {@code group.min.session.timeout.ms}.
+     */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
+    private static final Map<String, String> BROKER_SETTINGS = Map.of("group.min.session.timeout.ms", "1000");
 
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     private static final Duration POLL_INTERVAL = Duration.ofMinutes(15);
     private static final Duration RUNNING_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration FAULT_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(5);
-    /** Largest random pause between two steps; the mean is half of it. */
+    /** Maximum random pause between two steps; the mean is half of it. */
     private static final long MAX_STEP_PAUSE_MILLIS = 120;
     private static final long MAX_BODY_BYTES = 1024 * 1024;
     private static final int PROGRESS_EVERY = 50;
@@ -149,13 +155,50 @@ public final class ExactlyOnceRun {
     }
 
     /**
+     * Generates the series from the corpus, plays it under the planned faults and compares what the
+     * pipeline wrote with {@link ExpectedEvents} through {@link EventOracle}.
+     *
+     * @throws IllegalArgumentException if the corpus folder is missing or invalid, or a setting is out of
+     *                                  range for the series generator
+     * @throws IllegalStateException    if Kafka, a poll or a streams-app instance fails or times out
+     */
+    public RunResult run() {
+        final long startNanos = System.nanoTime();
+        final GeneratedSeries series = SeriesGenerator.generate(SeriesGenerator.loadCorpus(settings.corpusDir()),
+                settings.steps(), settings.sources(), settings.seed());
+        final ExpectedEvents expected = ExpectedEvents.compute(series, SeriesGenerator.DEFAULT_REMOVAL_CONFIRMATIONS);
+        out.println("eos-check: series generated, " + expected.total() + " change events expected");
+
+        final List<ServedSource> served = series.sources().stream()
+                .map(source -> new ServedSource(source.name(), source.source(), source::responseBody))
+                .toList();
+        final Observation observation = observe(served);
+        final OracleVerdict verdict = EventOracle.check(expected, observation.snapshotIdsPerStep(),
+                observation.changes(), observation.catalog());
+
+        final int written = observation.snapshotsWritten().values().stream().mapToInt(Integer::intValue).sum();
+        final int reports = observation.diffReports().values().stream().mapToInt(Integer::intValue).sum();
+        final boolean oneReportEach = observation.diffReports().equals(observation.snapshotsWritten());
+        final String summary = oneReportEach ? verdict.summary()
+                : verdict.summary() + "; diff reports per source " + observation.diffReports()
+                        + " differ from snapshots written " + observation.snapshotsWritten();
+        final List<Integer> takenOver = observation.faults().failoverPartitions();
+        final int takenOverSnapshots = (int) observation.snapshotRecords().stream()
+                .filter(record -> takenOver.contains(record.partition()))
+                .count();
+        return new RunResult(settings.steps(), settings.sources(), settings.instances(), observation.faults(), written,
+                observation.duplicatesSent(), takenOverSnapshots, reports, verdict.expectedEvents(), verdict.actualEvents(),
+                verdict.passed() && oneReportEach, summary, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    /**
      * Plays {@code sources} for {@link Settings#steps()} steps under the planned faults and returns
      * what the pipeline wrote.
      *
      * @throws IllegalArgumentException if two sources share an API path or a poller source name
      * @throws IllegalStateException    if Kafka, a poll or a streams-app instance fails or times out
      */
-    public Observation observe(final List<ServedSource> sources) {
+    Observation observe(final List<ServedSource> sources) {
         checkDistinct(sources);
         final Random random = new Random(settings.seed());
         final DisruptionPlan plan = DisruptionPlan.draw(settings.steps(), settings.kills(), settings.stateWipes(),
@@ -166,7 +209,8 @@ public final class ExactlyOnceRun {
 
         final List<StreamsInstance> instances = new ArrayList<>();
         final SeriesResponder responder = new SeriesResponder(sources);
-        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings.workDir().resolve("kafka"), 0);
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings.workDir().resolve("kafka"), 0,
+                BROKER_SETTINGS);
              LocalSchemaRegistry registry = startRegistry(settings.workDir().resolve("schema-registry"));
              FaultyApiServer api = startApiServer(responder)) {
             broker.start();
@@ -284,8 +328,8 @@ public final class ExactlyOnceRun {
     }
 
     /**
-     * Restarts every instance that is down, except the failed-over one, which stays down so the
-     * diff reports prove that the other instance took over its partitions; waits until all run.
+     * Restarts every instance that is down and waits until all run. The failed-over instance stays
+     * down, so the diff reports show that the other instance took over its partitions.
      */
     private void restartForTheEnd(final List<StreamsInstance> instances, final Disruptor disruptor) {
         final List<StreamsInstance> running = new ArrayList<>();

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the faults of an exactly-once run did.
+ * Counts and timings of the faults of an exactly-once run.
  *
  * @param kills              SIGKILLs of a streams-app instance, failovers included
  * @param restarts           starts of a killed or exited instance during the run, end-of-run starts excluded

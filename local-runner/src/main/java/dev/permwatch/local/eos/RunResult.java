@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param faults              kills, restarts and their timings
  * @param snapshotsWritten    snapshot records written, re-sent duplicates included
  * @param duplicatesSent      snapshot records re-sent on purpose
+ * @param takenOverSnapshots  snapshot records in the partitions the failed-over instance owned, which
+ *                            the other instance had to process
  * @param diffReports         diff reports read; equal to {@code snapshotsWritten} when no snapshot was lost
  *                            or processed twice
  * @param expectedEvents      change events the oracle expects
@@ -23,8 +25,8 @@ import java.util.Objects;
  * @param duration            wall-clock time of the whole run
  */
 public record RunResult(int steps, int sources, int instances, FaultCounts faults, int snapshotsWritten,
-                        int duplicatesSent, int diffReports, int expectedEvents, int actualEvents, boolean passed,
-                        String summary, Duration duration) {
+                        int duplicatesSent, int takenOverSnapshots, int diffReports, int expectedEvents,
+                        int actualEvents, boolean passed, String summary, Duration duration) {
 
     public RunResult {
         Objects.requireNonNull(faults, "faults");
@@ -43,7 +45,8 @@ public record RunResult(int steps, int sources, int instances, FaultCounts fault
         lines.add("  restart to RUNNING: " + describeTimes(faults.restartTimes())
                 + "; broker restart: " + describeTimes(faults.brokerRestartTimes()));
         if (faults.failovers() > 0) {
-            lines.add("  snapshot partitions taken over: " + faults.failoverPartitions());
+            lines.add("  snapshot partitions taken over: " + faults.failoverPartitions() + ", holding "
+                    + takenOverSnapshots + " snapshot records");
         }
         lines.add("  snapshots written " + snapshotsWritten + " (" + duplicatesSent + " re-sent duplicates), diff reports "
                 + diffReports);
@@ -53,7 +56,7 @@ public record RunResult(int steps, int sources, int instances, FaultCounts fault
         return String.join(System.lineSeparator(), lines);
     }
 
-    /** Returns "n, min a s, median b s, max c s" of the durations, or "none". */
+    /** Returns the count, minimum, median and maximum of the durations in seconds, or "none measured". */
     static String describeTimes(final List<Duration> times) {
         if (times.isEmpty()) {
             return "none measured";
