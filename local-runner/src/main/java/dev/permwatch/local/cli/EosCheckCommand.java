@@ -74,6 +74,11 @@ final class EosCheckCommand implements Callable<Integer> {
             description = "Seed of the series, the fault plan and the pauses (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--keep-data",
+            description = "Keep the data folder (broker data, kafka.log, each instance's state and log) after a passing"
+                    + " run too; a failed run always keeps it.")
+    private boolean keepData;
+
     @Override
     public Integer call() throws Exception {
         final Path workDir = Files.createTempDirectory("permwatch-eos-check-");
@@ -101,7 +106,11 @@ final class EosCheckCommand implements Callable<Integer> {
             out.println("eos-check: Kafka data and logs kept in " + workDir + " for inspection");
             return PermwatchCli.EXIT_NOT_EXACTLY_ONCE;
         }
-        WorkDirs.deleteRecursively(workDir);
+        if (keepData) {
+            out.println("eos-check: data kept in " + workDir);
+        } else {
+            WorkDirs.deleteRecursively(workDir);
+        }
         return PermwatchCli.EXIT_OK;
     }
 }
