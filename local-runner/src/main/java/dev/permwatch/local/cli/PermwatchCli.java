@@ -8,21 +8,23 @@ import picocli.CommandLine.Command;
 /**
  * Entry point of the {@code permwatch} command: {@code local} runs the whole pipeline in this
  * JVM, {@code replay} diffs a folder of recorded responses, {@code confirm-removals} confirms
- * removals the shrink guard held, and {@code soak} runs the fault-injection soak.
+ * removals the shrink guard held, {@code soak} runs the fault-injection soak, and {@code eos-check}
+ * checks exactly-once output under hard kills of the streams app.
  */
 @Command(name = "permwatch",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Tracks changes in Cloudflare's API-token permission groups with Kafka.",
         subcommands = {LocalCommand.class, ReplayCommand.class, ConfirmRemovalsCommand.class, SoakCommand.class,
-            CommandLine.HelpCommand.class},
+            EosCheckCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success.",
             "1:Runtime failure (Kafka, Schema Registry or the streams app failed or timed out).",
             "2:Invalid usage: unknown option, invalid value, missing folder or unwritable output.",
             "3:Replay: no file passed validation, so nothing was diffed.",
-            "4:Soak: the change events of the faulty and the clean series differ."})
+            "4:Soak: the change events of the faulty and the clean series differ.",
+            "5:Eos-check: the change events or the catalog differ from the expected ones."})
 public final class PermwatchCli {
 
     static final int EXIT_OK = 0;
@@ -30,6 +32,7 @@ public final class PermwatchCli {
     static final int EXIT_USAGE = 2;
     static final int EXIT_NOTHING_ACCEPTED = 3;
     static final int EXIT_EVENTS_DIFFER = 4;
+    static final int EXIT_NOT_EXACTLY_ONCE = 5;
 
     public static void main(final String[] args) {
         System.exit(commandLine().execute(args));

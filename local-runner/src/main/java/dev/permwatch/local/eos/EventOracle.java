@@ -82,9 +82,11 @@ public final class EventOracle {
         final int stepCount = expected.series().steps();
         for (final String sourceKey : expected.sourceKeys()) {
             final List<String> ids = snapshotIds.get(sourceKey);
-            if (ids == null || ids.size() != stepCount || ids.contains(null)) {
+            // Not ids.contains(null): immutable lists such as List.copyOf throw NullPointerException on it.
+            final boolean hasNull = ids != null && ids.stream().anyMatch(Objects::isNull);
+            if (ids == null || ids.size() != stepCount || hasNull) {
                 throw new IllegalArgumentException("Snapshot ids of source " + sourceKey + " are "
-                        + (ids == null ? "missing" : ids.size() + " ids" + (ids.contains(null) ? " with nulls" : ""))
+                        + (ids == null ? "missing" : ids.size() + " ids" + (hasNull ? " with nulls" : ""))
                         + "; pass the snapshot id the poller wrote at each of the " + stepCount + " steps");
             }
             final Map<String, Integer> bySnapshot = new HashMap<>();

@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Both listeners bind to 127.0.0.1 only. The data folder is formatted on the first start, when
  * it contains no {@code meta.properties}, and reused as is afterwards, so topics and committed offsets
- * survive a restart. Internal topics use replication factor 1 and a minimum ISR of 1, so
+ * survive a restart. A later {@link #start()} of the same object, for example through
+ * {@link #restart()}, binds the same client and controller ports again, so running clients
+ * reconnect to the same address. Internal topics use replication factor 1 and a minimum ISR of 1, so
  * transactional producers and {@code exactly_once_v2} Streams applications work on this one node.
  *
  * <p>Not thread-safe: start and close it from one thread.
@@ -53,7 +55,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Map<String, String> overrides;
 
     private KafkaRaftServer server;
+    /** Client and controller ports chosen at the first start, 0 before it. Later starts reuse them. */
     private int port;
+    private int controllerPort;
 
     /**
      * Creates a broker that keeps its log segments and metadata in {@code dataDir}.
@@ -90,10 +94,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         createDataDir();
 
-        // The advertised listener must carry the real port, so free ports are chosen before start.
-        port = requestedPort == 0 ? freePort() : requestedPort;
-        final int controllerPort = freePort();
-        final KafkaConfig config = new KafkaConfig(brokerProperties(controllerPort), false);
+        // The advertised listener must carry the real port, so free ports are chosen before the first start.
+        if (port == 0) {
+            port = requestedPort == 0 ? freePort() : requestedPort;
+            controllerPort = freePort();
+        }
+        final KafkaConfig config = new KafkaConfig(brokerProperties(), false);
 
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             LOG.info("Reusing Kafka data in {}", dataDir);
@@ -114,6 +120,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         LOG.info("Embedded Kafka broker ready on {} in {} ms, data in {}", bootstrapServers(),
                 Duration.between(startedAt, Instant.now()).toMillis(), dataDir);
+    }
+
+    /**
+     * Stops the broker and starts it again on the same data folder and ports, as an operator's
+     * broker restart does. Clients keep their connection settings and reconnect once it is back.
+     *
+     * @throws IllegalStateException if the broker is not running or does not start again within 60 s
+     */
+    public void restart() {
+        if (server == null) {
+            throw new IllegalStateException("The embedded Kafka broker is not running: call start() first");
+        }
+        close();
+        start();
     }
 
     /** Returns {@code 127.0.0.1:<port>} for the {@code bootstrap.servers} client setting. */
@@ -143,7 +163,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         LOG.info("Embedded Kafka broker stopped");
     }
 
-    private Properties brokerProperties(final int controllerPort) {
+    private Properties brokerProperties() {
         final Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", String.valueOf(NODE_ID));

@@ -10,17 +10,10 @@ import dev.permwatch.local.stack.TopicReader;
 import dev.permwatch.poller.PollFailure;
 import dev.permwatch.poller.PollListener;
 import dev.permwatch.poller.SourcePoller;
-import dev.permwatch.poller.cloudflare.CloudflareClient;
 import dev.permwatch.poller.cloudflare.InvalidResponseException;
 import dev.permwatch.poller.cloudflare.PermissionGroupListParser;
 import dev.permwatch.poller.config.PollerConfig;
-import dev.permwatch.poller.config.RateLimitSettings;
-import dev.permwatch.poller.config.RetrySettings;
-import dev.permwatch.poller.config.SourceConfig;
 import dev.permwatch.poller.publish.RecordPublisher;
-import dev.permwatch.poller.ratelimit.RequestBudget;
-import dev.permwatch.poller.retry.RetryPolicy;
-import dev.permwatch.poller.retry.RetryingFetcher;
 import dev.permwatch.schemas.Sources;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -139,8 +132,10 @@ public final class FaultInjectionSoak {
             final ManualClock clock = new ManualClock(START);
             final Counts counts = new Counts();
             try (RecordPublisher publisher = RecordPublisher.create(config)) {
-                final SourcePoller faulty = sourcePoller(config, FAULTY_SOURCE, publisher, counts, clock);
-                final SourcePoller clean = sourcePoller(config, CLEAN_SOURCE, publisher, counts, clock);
+                final SourcePoller faulty = ManualClockPoller.create(config, FAULTY_SOURCE, publisher, counts, clock,
+                        settings.seed());
+                final SourcePoller clean = ManualClockPoller.create(config, CLEAN_SOURCE, publisher, counts, clock,
+                        settings.seed());
                 pollSeries(plan, responder, faulty, clean, clock);
             }
             awaitDiffReports(stack, counts);
@@ -188,26 +183,6 @@ public final class FaultInjectionSoak {
         props.put("bootstrap.servers", stack.bootstrapServers());
         props.putAll(stack.serdeConfig());
         return PollerConfig.fromProperties(props, Map.of(PollerConfig.DEFAULT_TOKEN_ENV, TOKEN));
-    }
-
-    /** Builds the poller of one source with its own client and request budget, on the manual clock. */
-    private SourcePoller sourcePoller(final PollerConfig config, final String name, final RecordPublisher publisher,
-                                      final Counts counts, final ManualClock clock) {
-        final SourceConfig source = config.sources().stream()
-                .filter(candidate -> candidate.name().equals(name))
-                .findFirst()
-                .orElseThrow();
-        final CloudflareClient client = new CloudflareClient(config.baseUrl(), config.token(), config.connectTimeout(),
-                config.requestTimeout(), config.maxBodyBytes(), config.pollerHost(), clock);
-        final RateLimitSettings rateLimit = config.rateLimit();
-        final RequestBudget budget = new RequestBudget(rateLimit.requestsPerWindow(), rateLimit.share(),
-                rateLimit.window(), clock);
-        final RetrySettings retry = config.retry();
-        final Random jitter = new Random(settings.seed() ^ name.hashCode());
-        final RetryingFetcher fetcher = new RetryingFetcher(client, budget,
-                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
-                clock::advance, jitter::nextDouble);
-        return new SourcePoller(source, fetcher, publisher, counts, clock, config.healthFailureThreshold());
     }
 
     /** Waits until the streams app has written a diff report for every accepted snapshot of both sources. */

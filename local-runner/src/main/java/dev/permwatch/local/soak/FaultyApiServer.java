@@ -27,10 +27,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It is a raw socket server because an HTTP server library cannot break an exchange halfway.
  */
-final class FaultyApiServer implements AutoCloseable {
+public final class FaultyApiServer implements AutoCloseable {
 
     /** Reply to one request. */
-    sealed interface Reply permits Complete, Broken {
+    public sealed interface Reply permits Complete, Broken {
     }
 
     /**
@@ -40,7 +40,7 @@ final class FaultyApiServer implements AutoCloseable {
      * @param headers response headers besides Content-Length and Connection
      * @param body    the body
      */
-    record Complete(int status, Map<String, String> headers, byte[] body) implements Reply {
+    public record Complete(int status, Map<String, String> headers, byte[] body) implements Reply {
     }
 
     /** End of a broken exchange, after the headers and the first half of the body. */
@@ -65,7 +65,7 @@ final class FaultyApiServer implements AutoCloseable {
 
     /** Chooses the reply to one request. Called on a connection thread. */
     @FunctionalInterface
-    interface Responder {
+    public interface Responder {
         Reply reply(String path);
     }
 
@@ -85,7 +85,7 @@ final class FaultyApiServer implements AutoCloseable {
     private final Responder responder;
     private volatile boolean closed;
 
-    FaultyApiServer(final Responder responder) throws IOException {
+    public FaultyApiServer(final Responder responder) throws IOException {
         this.responder = responder;
         this.serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::acceptLoop, "permwatch-soak-api-acceptor");
@@ -94,7 +94,7 @@ final class FaultyApiServer implements AutoCloseable {
     }
 
     /** Returns the base URL, for example {@code http://127.0.0.1:40123}. */
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + serverSocket.getLocalPort();
     }
 

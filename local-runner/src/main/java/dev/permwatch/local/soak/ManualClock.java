@@ -11,16 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * A UTC clock that moves only when {@link #advance} is called, so fetch times, retry waits and rate-limit parks of a
  * soak run do not depend on how fast the machine is. Thread-safe.
  */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
 
     private final AtomicLong millis;
 
-    ManualClock(final Instant start) {
+    public ManualClock(final Instant start) {
         this.millis = new AtomicLong(start.toEpochMilli());
     }
 
     /** Moves the clock forward; a negative duration is ignored. */
-    void advance(final Duration duration) {
+    public void advance(final Duration duration) {
         if (!duration.isNegative()) {
             millis.addAndGet(duration.toMillis());
         }

@@ -89,6 +89,48 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void restartKeepsPortAndCommittedData() throws Exception {
+        final String topic = "in-place-restart";
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, 0)) {
+            broker.start();
+            final String bootstrapBefore = broker.bootstrapServers();
+            try (Admin admin = admin(broker)) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
+                        .all().get();
+            }
+
+            // One producer lives across the restart: it must reconnect to the same address by itself.
+            try (KafkaProducer<String, String> producer = transactionalProducer(broker)) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(topic, "user", "before restart"));
+                producer.commitTransaction();
+
+                broker.restart();
+
+                assertThat(broker.bootstrapServers()).isEqualTo(bootstrapBefore);
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(topic, "user", "after restart"));
+                producer.commitTransaction();
+            }
+
+            final List<ConsumerRecord<String, String>> records = readAll(broker, topic, 2);
+            assertThat(records).extracting(ConsumerRecord::value).containsExactly("before restart", "after restart");
+            try (Admin admin = admin(broker)) {
+                assertThat(admin.listTopics().names().get()).contains(topic);
+            }
+        }
+    }
+
+    @Test
+    void restartBeforeStartIsRejected() {
+        final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(broker::restart)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("start()");
+    }
+
+    @Test
     void bootstrapServersBeforeStartIsRejected() {
         final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, 0);
         org.assertj.core.api.Assertions.assertThatThrownBy(broker::bootstrapServers)
