@@ -6,9 +6,11 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 final class RegistryRecordsCheck {
 
     private static final long TIMEOUT_SECONDS = 30;
+    private static final long RETRY_PAUSE_MILLIS = 200;
 
     private RegistryRecordsCheck() {
     }
@@ -32,15 +35,22 @@ final class RegistryRecordsCheck {
     /**
      * Checks that no permwatch topic written with registry ids contains a record.
      *
-     * @param registryFile the registry's data file, named in the error
+     * @param registryFile  the registry's data file, named in the error
+     * @param createdTopics topics created during this start; they are empty, and their partitions
+     *                      may not be ready for offset requests yet, so they are skipped
      * @throws StartFailedException if a topic contains records, naming the topic and the fix
      */
-    static void rejectRecordsWithoutSchemas(final Admin admin, final Path registryFile) {
+    static void rejectRecordsWithoutSchemas(final Admin admin, final Path registryFile,
+                                            final Collection<String> createdTopics) {
         final TopicSetup.TopicNames names = TopicSetup.TopicNames.defaults();
         // The topics whose every value is Avro in the Confluent wire format. The dead-letter topic
         // is left out, because it contains whatever bytes the streams app rejected.
-        final List<String> topics = List.of(names.snapshots(), names.changes(), names.catalog(),
-                names.diffReports(), names.pollStatus(), names.alerts());
+        final List<String> topics = new ArrayList<>(List.of(names.snapshots(), names.changes(), names.catalog(),
+                names.diffReports(), names.pollStatus(), names.alerts()));
+        topics.removeAll(createdTopics);
+        if (topics.isEmpty()) {
+            return;
+        }
         try {
             final Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -56,10 +66,8 @@ final class RegistryRecordsCheck {
                 earliest.put(partition, OffsetSpec.earliest());
                 latest.put(partition, OffsetSpec.latest());
             }
-            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> start =
-                    admin.listOffsets(earliest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end =
-                    admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> start = listOffsets(admin, earliest);
+            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = listOffsets(admin, latest);
             for (final TopicPartition partition : partitions) {
                 final long firstOffset = start.get(partition).offset();
                 final long endOffset = end.get(partition).offset();
@@ -79,6 +87,26 @@ final class RegistryRecordsCheck {
         } catch (final ExecutionException | TimeoutException e) {
             throw new StartFailedException("Failed to check the permwatch topics for records written with an earlier"
                     + " Schema Registry: " + e + ". See kafka.log in the data folder", e);
+        }
+    }
+
+    /**
+     * Lists offsets, retrying while a partition is not ready yet: right after the broker started,
+     * it can answer that it does not host a partition until the partition's leader is loaded.
+     */
+    private static Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> listOffsets(
+            final Admin admin, final Map<TopicPartition, OffsetSpec> specs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.listOffsets(specs).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (final ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(RETRY_PAUSE_MILLIS);
+            }
         }
     }
 }
