@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Evolves the change event schema against a real {@link LocalSchemaRegistry}: version 1 is the
- * generated class, version 2 adds an optional {@code severity} field, and version 3 adds a field
+ * generated class, version 2 adds an optional {@code evolutionProbe} field, and version 3 adds a field
  * without a default, which the registry rejects under its default level BACKWARD. Records written
  * with versions 1 and 2 are read by the generated class (the old reader) and by a GenericRecord
  * reader with the version 2 schema (the new reader).
@@ -90,10 +90,10 @@ class SchemaEvolutionTest {
         assertThat(schemaId(eventV1)).isEqualTo(versionId(CHANGES_SUBJECT, 1));
 
         // Version 2: an optional field with a null default, written as a GenericRecord.
-        final Schema changeEventV2 = changeEventWith("severity", true);
-        final GenericRecord eventWithSeverity = toGeneric(event, changeEventV2);
-        eventWithSeverity.put("severity", "CRITICAL");
-        final byte[] eventV2 = serializer.serialize(CHANGES_TOPIC, eventWithSeverity);
+        final Schema changeEventV2 = changeEventWith("evolutionProbe", true);
+        final GenericRecord eventWithProbe = toGeneric(event, changeEventV2);
+        eventWithProbe.put("evolutionProbe", "CRITICAL");
+        final byte[] eventV2 = serializer.serialize(CHANGES_TOPIC, eventWithProbe);
         assertThat(get("/subjects/" + CHANGES_SUBJECT + "/versions").toString()).isEqualTo("[1,2]");
         assertThat(schemaId(eventV2)).isEqualTo(versionId(CHANGES_SUBJECT, 2));
 
@@ -105,8 +105,8 @@ class SchemaEvolutionTest {
         // The new reader resolves each writer schema, fetched by the id in the record, to version 2.
         final GenericRecord v1ReadAsV2 = readAs(changeEventV2, eventV1);
         final GenericRecord v2ReadAsV2 = readAs(changeEventV2, eventV2);
-        assertThat(v1ReadAsV2.get("severity")).isNull();
-        assertThat(v2ReadAsV2.get("severity")).hasToString("CRITICAL");
+        assertThat(v1ReadAsV2.get("evolutionProbe")).isNull();
+        assertThat(v2ReadAsV2.get("evolutionProbe")).hasToString("CRITICAL");
         assertThat(v1ReadAsV2.get("eventId")).hasToString(event.getEventId());
         assertThat(v2ReadAsV2.get("eventId")).hasToString(event.getEventId());
         assertThat(v1ReadAsV2.get("snapshotAt")).isEqualTo(event.getSnapshotAt().toEpochMilli());
@@ -116,7 +116,7 @@ class SchemaEvolutionTest {
     @Test
     void registryRejectsIncompatibleVersion() throws Exception {
         serializer.serialize(CHANGES_TOPIC, SampleRecords.renamed());
-        final Schema withRequiredField = changeEventWith("priority", false);
+        final Schema withRequiredField = changeEventWith("evolutionProbeRequired", false);
 
         final HttpResponse<String> response = post("/subjects/" + CHANGES_SUBJECT + "/versions",
                 MAPPER.createObjectNode().put("schema", withRequiredField.toString()).toString());
@@ -129,7 +129,7 @@ class SchemaEvolutionTest {
                 .contains(CHANGES_SUBJECT)
                 .contains("BACKWARD")
                 .contains("READER_FIELD_MISSING_DEFAULT_VALUE")
-                .contains("priority");
+                .contains("evolutionProbeRequired");
         assertThat(get("/subjects/" + CHANGES_SUBJECT + "/versions").toString()).isEqualTo("[1]");
     }
 
@@ -137,12 +137,12 @@ class SchemaEvolutionTest {
     void serializerReportsIncompatibleVersion() {
         serializer.serialize(CHANGES_TOPIC, SampleRecords.renamed());
         // Avro cannot resolve old data to a schema with a new required field, so copy the fields over.
-        final GenericRecord withOptionalField = toGeneric(SampleRecords.renamed(), changeEventWith("priority", true));
-        final GenericRecord withRequiredField = new GenericData.Record(changeEventWith("priority", false));
+        final GenericRecord withOptionalField = toGeneric(SampleRecords.renamed(), changeEventWith("evolutionProbeRequired", true));
+        final GenericRecord withRequiredField = new GenericData.Record(changeEventWith("evolutionProbeRequired", false));
         for (final Schema.Field field : withRequiredField.getSchema().getFields()) {
             withRequiredField.put(field.name(), withOptionalField.get(field.name()));
         }
-        withRequiredField.put("priority", "high");
+        withRequiredField.put("evolutionProbeRequired", "high");
 
         assertThatThrownBy(() -> serializer.serialize(CHANGES_TOPIC, withRequiredField))
                 .isInstanceOf(SerializationException.class)
@@ -152,7 +152,8 @@ class SchemaEvolutionTest {
 
     /**
      * Returns the change event schema with a string field added at the end: optional
-     * ({@code ["null","string"]}, default null) or required (no default).
+     * ({@code ["null","string"]}, default null) or required (no default). The field names are
+     * ones no real schema uses, so adding a real field to ChangeEvent does not break this test.
      */
     private static Schema changeEventWith(final String fieldName, final boolean optional) {
         final ObjectNode schema;

@@ -92,7 +92,7 @@ final class RegistryRecordsCheck {
 
     /**
      * Lists offsets, retrying while a partition is not ready yet: right after the broker started,
-     * it can answer that it does not host a partition until the partition's leader is loaded.
+     * it can reply that it does not host a partition until the partition's leader is loaded.
      */
     private static Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> listOffsets(
             final Admin admin, final Map<TopicPartition, OffsetSpec> specs)
