@@ -370,6 +370,29 @@ class RemovalConfirmationTest {
         assertThat(state().getLastSnapshot().getGroups()).hasSize(40);
     }
 
+    @Test
+    void replayRaisesAlertsWithSameIds() {
+        final List<PermissionGroup> all = groups(40);
+        final List<List<PermissionGroup>> series = List.of(all, without(all, 0, 1, 2, 3, 4),
+                without(all, 0, 1, 2, 3, 4), without(all, 0, 1, 2, 3, 4));
+
+        final List<String> firstIds = alertIdsOf(series);
+        harness.close();
+        snapshotCount = 0;
+        final List<String> replayIds = alertIdsOf(series);
+
+        assertThat(firstIds).hasSize(2);
+        assertThat(replayIds).containsExactlyElementsOf(firstIds);
+        assertThat(Set.copyOf(firstIds)).hasSize(2);
+    }
+
+    /** Runs a series through a fresh topology and returns the ids of the alerts it raised, in order. */
+    private List<String> alertIdsOf(final List<List<PermissionGroup>> series) {
+        start(RemovalPolicy.defaults());
+        series.forEach(this::pipe);
+        return harness.readAlerts().stream().map(record -> record.value.getAlertId()).toList();
+    }
+
     private void start(final RemovalPolicy policy) {
         final TopologySettings settings = TopologySettings.defaults()
                 .withRemovalPolicy(policy)
