@@ -82,10 +82,10 @@ final class EosCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final Path workDir = Files.createTempDirectory("permwatch-eos-check-");
-        LogSetup.useLogDir(workDir);
+        LogSetup.useLogDir(workDir, false);
         final PrintStream out = System.out;
-        out.println("eos-check: " + steps + " steps, " + sources + " sources, " + kills + " kills, " + brokerRestarts
-                + " broker restarts, " + stateWipes + " state wipes, " + instances + " instance(s), seed " + seed
+        out.println("eos-check: steps " + steps + ", sources " + sources + ", kills " + kills + ", broker restarts "
+                + brokerRestarts + ", state wipes " + stateWipes + ", instances " + instances + ", seed " + seed
                 + ", recorded lists in " + corpus.toAbsolutePath().normalize() + ", data in " + workDir);
 
         final RunResult result;

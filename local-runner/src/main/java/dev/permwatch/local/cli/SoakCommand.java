@@ -54,7 +54,7 @@ final class SoakCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final Path workDir = Files.createTempDirectory("permwatch-soak-");
-        LogSetup.useLogDir(workDir);
+        LogSetup.useLogDir(workDir, false);
         final PrintStream out = System.out;
         out.println("soak: " + polls + " polls per source, fault rate " + faultRate + ", seed " + seed
                 + ", recorded lists in " + corpus.toAbsolutePath().normalize());

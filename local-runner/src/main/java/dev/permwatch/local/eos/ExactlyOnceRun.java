@@ -205,7 +205,7 @@ public final class ExactlyOnceRun {
                 settings.brokerRestarts(), settings.instances() == 2, random);
         final int partitions = settings.instances() == 2 ? 4 : 1;
         out.println("eos-check: " + settings.steps() + " steps, " + sources.size() + " sources, " + plan.events().size()
-                + " faults, " + settings.instances() + " instance(s), " + partitions + " snapshot partition(s)");
+                + " faults (kills, state wipes and broker restarts), " + settings.instances() + " instance(s), " + partitions + " snapshot partition(s)");
 
         final List<StreamsInstance> instances = new ArrayList<>();
         final SeriesResponder responder = new SeriesResponder(sources);
