@@ -106,6 +106,30 @@ class EventOracleTest {
     }
 
     @Test
+    void swappedBeforeAndAfterIsMismatched() {
+        final ChangeEvent renamed = changes.get(0).value();
+        final PermissionGroup before = renamed.getBefore();
+        renamed.setBefore(renamed.getAfter());
+        renamed.setAfter(before);
+
+        final OracleVerdict verdict = check();
+
+        assertThat(verdict.mismatched()).singleElement().asString().contains("before.name").contains("after.name");
+        assertThat(verdict.passed()).isFalse();
+    }
+
+    @Test
+    void eventOfAnotherSourceIsExtra() {
+        final Source other = Sources.account("0123456789abcdef0123456789abcdef");
+        changes.add(record(changes.size(), ChangeEvent.newBuilder(changes.get(0).value()).setSource(other).build()));
+
+        final OracleVerdict verdict = check();
+
+        assertThat(verdict.extra()).singleElement().asString().contains("the source is not in the series");
+        assertThat(verdict.passed()).isFalse();
+    }
+
+    @Test
     void sameEventTwiceIsDuplicate() {
         changes.add(record(changes.size(), changes.get(1).value()));
 
