@@ -192,6 +192,15 @@ class EventOracleTest {
     }
 
     @Test
+    void wrongSnapshotTimeIsMismatched() {
+        changes.get(3).value().setSnapshotAt(fetchedAt(1));
+
+        final OracleVerdict verdict = check();
+
+        assertThat(verdict.passed()).as("an event whose snapshotAt is the time of another step").isFalse();
+    }
+
+    @Test
     void catalogDifferencesAreReported() {
         catalog.get("user/" + ID_A).getGroup().setName("Zone Read");
         catalog.remove("user/" + ID_C);
