@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -101,9 +102,9 @@ public final class LocalStack implements AutoCloseable {
         started.add(registry);
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            new TopicSetup(admin, 1, (short) 1).createMissing();
+            final List<String> createdTopics = new TopicSetup(admin, 1, (short) 1).createMissing();
             if (registry.store().subjects().isEmpty()) {
-                RegistryRecordsCheck.rejectRecordsWithoutSchemas(admin, registry.dataFile());
+                RegistryRecordsCheck.rejectRecordsWithoutSchemas(admin, registry.dataFile(), createdTopics);
             }
         }
 
