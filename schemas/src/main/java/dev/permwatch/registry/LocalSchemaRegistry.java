@@ -88,7 +88,8 @@ public final class LocalSchemaRegistry implements AutoCloseable {
      *                          auth, or empty to accept every request
      * @throws IOException           when the folder cannot be created, a leftover temporary file
      *                               cannot be deleted, or the port cannot be bound
-     * @throws IllegalStateException when the data file exists but cannot be read
+     * @throws IllegalStateException when the data file exists but cannot be read, has the wrong shape,
+     *                               or contains a schema that is not valid Avro
      */
     public LocalSchemaRegistry(final Path dataFolder, final int port, final Optional<String> basicAuthUserInfo)
             throws IOException {
@@ -98,7 +99,14 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         Files.createDirectories(dataFolder);
         this.file = new RegistryFile(dataFolder);
         file.removeLeftoverTemporaryFiles();
-        file.read().ifPresent(store::restore);
+        final Optional<SchemaStore.State> stored = file.read();
+        if (stored.isPresent()) {
+            try {
+                store.restore(stored.get());
+            } catch (final IllegalArgumentException | RegistryException e) {
+                throw file.unreadable(e);
+            }
+        }
         this.expectedAuthorization = basicAuthUserInfo.map(info -> ("Basic "
                 + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8)))
                 .getBytes(StandardCharsets.US_ASCII));

@@ -59,8 +59,9 @@ final class RegistryFile {
     /**
      * Reads the stored state, or returns empty when the file does not exist yet.
      *
-     * @throws IllegalStateException when the file cannot be read or parsed, naming the file; an
-     *                               empty registry in its place would give existing schemas new ids
+     * @throws IllegalStateException when the file cannot be read or parsed, or has the wrong shape.
+     *                               The message names the file, because an empty registry in its
+     *                               place would give existing schemas new ids.
      */
     Optional<SchemaStore.State> read() {
         if (!Files.exists(file)) {
@@ -69,10 +70,18 @@ final class RegistryFile {
         try {
             return Optional.of(fromJson(MAPPER.readTree(file.toFile())));
         } catch (final IOException | RuntimeException e) {
-            throw new IllegalStateException("Cannot read the Schema Registry data file " + file + ": " + e.getMessage()
-                    + ". Restore it from a backup. Move it away only if no topic holds records written with"
-                    + " its schema ids, because an empty registry numbers schemas from 1 again.", e);
+            throw unreadable(e);
         }
+    }
+
+    /**
+     * Returns the error for a data file that cannot be used, for example because its content fails
+     * {@link SchemaStore#restore}.
+     */
+    IllegalStateException unreadable(final Exception cause) {
+        return new IllegalStateException("Cannot read the Schema Registry data file " + file + ": "
+                + cause.getMessage() + ". Restore it from a backup. Move it away only if no topic holds records"
+                + " written with its schema ids, because an empty registry numbers schemas from 1 again.", cause);
     }
 
     /**
@@ -152,26 +161,70 @@ final class RegistryFile {
 
     private static SchemaStore.State fromJson(final JsonNode root) {
         final Map<Integer, String> schemas = new TreeMap<>();
-        for (final JsonNode schema : required(root, "schemas")) {
-            schemas.put(required(schema, "id").asInt(), required(schema, "schema").asText());
+        for (final JsonNode schema : requiredArray(root, "schemas")) {
+            if (!schema.isObject()) {
+                throw new IllegalArgumentException("entry " + schema + " of 'schemas' is not an object with"
+                        + " 'id' and 'schema'");
+            }
+            final int id = schemaId(required(schema, "id"), "'id' of a schema");
+            final JsonNode text = required(schema, "schema");
+            if (!text.isTextual()) {
+                throw new IllegalArgumentException("'schema' of id " + id + " is not a JSON string of schema text");
+            }
+            if (schemas.put(id, text.asText()) != null) {
+                throw new IllegalArgumentException("schema id " + id + " is listed more than once");
+            }
         }
 
         final Map<String, List<Integer>> subjects = new TreeMap<>();
-        final Iterator<Map.Entry<String, JsonNode>> subjectEntries = required(root, "subjects").fields();
+        final Iterator<Map.Entry<String, JsonNode>> subjectEntries = requiredObject(root, "subjects").fields();
         while (subjectEntries.hasNext()) {
             final Map.Entry<String, JsonNode> entry = subjectEntries.next();
+            if (!entry.getValue().isArray()) {
+                throw new IllegalArgumentException("versions of subject '" + entry.getKey()
+                        + "' are not an array of schema ids");
+            }
             final List<Integer> ids = new ArrayList<>();
-            entry.getValue().forEach(id -> ids.add(id.asInt()));
+            for (final JsonNode id : entry.getValue()) {
+                ids.add(schemaId(id, "a version of subject '" + entry.getKey() + "'"));
+            }
             subjects.put(entry.getKey(), ids);
         }
 
         final Map<String, CompatibilityLevel> subjectCompatibility = new TreeMap<>();
         final JsonNode levels = root.path("subjectCompatibility");
+        if (!levels.isMissingNode() && !levels.isObject()) {
+            throw new IllegalArgumentException("field 'subjectCompatibility' is not an object");
+        }
         levels.fieldNames().forEachRemaining(subject ->
                 subjectCompatibility.put(subject, CompatibilityLevel.parse(levels.get(subject).asText())));
 
         final CompatibilityLevel global = CompatibilityLevel.parse(required(root, "compatibility").asText());
         return new SchemaStore.State(schemas, subjects, global, subjectCompatibility);
+    }
+
+    /** Returns a schema id. This registry, like Confluent Schema Registry, assigns ids from 1. */
+    private static int schemaId(final JsonNode node, final String what) {
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 1) {
+            throw new IllegalArgumentException(what + " is " + node + ", not a schema id (a whole number from 1)");
+        }
+        return node.asInt();
+    }
+
+    private static JsonNode requiredArray(final JsonNode node, final String field) {
+        final JsonNode value = required(node, field);
+        if (!value.isArray()) {
+            throw new IllegalArgumentException("field '" + field + "' is not an array");
+        }
+        return value;
+    }
+
+    private static JsonNode requiredObject(final JsonNode node, final String field) {
+        final JsonNode value = required(node, field);
+        if (!value.isObject()) {
+            throw new IllegalArgumentException("field '" + field + "' is not an object");
+        }
+        return value;
     }
 
     private static JsonNode required(final JsonNode node, final String field) {

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ final class EosCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final Path workDir = Files.createTempDirectory("permwatch-eos-check-");
+        final Path workDir = createWorkDir();
         LogSetup.useLogDir(workDir, false);
         final PrintStream out = System.out;
         out.println("eos-check: steps " + steps + ", sources " + sources + ", kills " + kills + ", broker restarts "
@@ -112,5 +113,20 @@ final class EosCheckCommand implements Callable<Integer> {
             WorkDirs.deleteRecursively(workDir);
         }
         return PermwatchCli.EXIT_OK;
+    }
+
+    /**
+     * Creates the data folder below {@code java.io.tmpdir}.
+     *
+     * @throws IllegalArgumentException if it cannot be created, which the command reports as a usage error
+     */
+    private static Path createWorkDir() {
+        try {
+            return Files.createTempDirectory("permwatch-eos-check-");
+        } catch (final IOException e) {
+            throw new IllegalArgumentException("Cannot create the data folder in " + System.getProperty("java.io.tmpdir")
+                    + " (java.io.tmpdir): " + e + ". Point java.io.tmpdir at a writable folder,"
+                    + " for example with JAVA_TOOL_OPTIONS=-Djava.io.tmpdir=/var/tmp", e);
+        }
     }
 }

@@ -40,23 +40,23 @@ public final class EventOracle {
      * Compares the topics with the expectation.
      *
      * @param expected    the expected events and catalog, never null
-     * @param snapshotIds per source key, the snapshot id the poller wrote at each step (index = step), never null,
-     *                    with one id per step for every source of the series
+     * @param written     per source key, the snapshot the poller wrote at each step (index = step), never null,
+     *                    with one snapshot per step for every source of the series
      * @param changes     every record of the changes topic read with read_committed, each partition in offset order,
      *                    never null. Order across partitions does not matter.
      * @param catalog     last value per catalog key, tombstoned keys absent (a null value counts as absent), never null
      * @return the verdict, never null
-     * @throws IllegalArgumentException if {@code snapshotIds} lacks a source of the series or has not one id per step
+     * @throws IllegalArgumentException if {@code written} lacks a source of the series or has not one snapshot per step
      */
-    public static OracleVerdict check(final ExpectedEvents expected, final Map<String, List<String>> snapshotIds,
+    public static OracleVerdict check(final ExpectedEvents expected, final Map<String, List<WrittenSnapshot>> written,
                                       final List<ConsumerRecord<String, ChangeEvent>> changes,
                                       final Map<String, CatalogEntry> catalog) {
         Objects.requireNonNull(expected, "expected");
-        Objects.requireNonNull(snapshotIds, "snapshotIds");
+        Objects.requireNonNull(written, "written");
         Objects.requireNonNull(changes, "changes");
         Objects.requireNonNull(catalog, "catalog");
 
-        final Map<String, Map<String, Integer>> stepsBySnapshot = stepsBySnapshot(expected, snapshotIds);
+        final Map<String, Map<String, Integer>> stepsBySnapshot = stepsBySnapshot(expected, written);
         final Map<EventKey, ExpectedEvent> expectedByKey = new LinkedHashMap<>();
         for (final String sourceKey : expected.sourceKeys()) {
             for (final ExpectedEvent event : expected.forSource(sourceKey)) {
@@ -64,7 +64,7 @@ public final class EventOracle {
             }
         }
 
-        final Comparison comparison = new Comparison(expectedByKey, stepsBySnapshot, snapshotIds);
+        final Comparison comparison = new Comparison(expectedByKey, stepsBySnapshot, written);
         changes.forEach(comparison::add);
         final List<String> missing = expectedByKey.entrySet().stream()
                 .filter(entry -> !comparison.seen.contains(entry.getKey()))
@@ -72,26 +72,26 @@ public final class EventOracle {
                 .toList();
 
         return new OracleVerdict(expected.total(), changes.size(), missing, comparison.extra, comparison.duplicates,
-                outOfOrder(expectedByKey, comparison), catalogDifferences(expected, catalog), comparison.mismatched);
+                outOfOrder(expectedByKey, comparison), catalogDifferences(expected, written, catalog), comparison.mismatched);
     }
 
     /** Returns, per source key of the series, the step of each snapshot id. */
     private static Map<String, Map<String, Integer>> stepsBySnapshot(final ExpectedEvents expected,
-                                                                     final Map<String, List<String>> snapshotIds) {
+                                                                     final Map<String, List<WrittenSnapshot>> written) {
         final Map<String, Map<String, Integer>> steps = new HashMap<>();
         final int stepCount = expected.series().steps();
         for (final String sourceKey : expected.sourceKeys()) {
-            final List<String> ids = snapshotIds.get(sourceKey);
-            // Not ids.contains(null): immutable lists such as List.copyOf throw NullPointerException on it.
-            final boolean hasNull = ids != null && ids.stream().anyMatch(Objects::isNull);
-            if (ids == null || ids.size() != stepCount || hasNull) {
-                throw new IllegalArgumentException("Snapshot ids of source " + sourceKey + " are "
-                        + (ids == null ? "missing" : ids.size() + " ids" + (hasNull ? " with nulls" : ""))
-                        + "; pass the snapshot id the poller wrote at each of the " + stepCount + " steps");
+            final List<WrittenSnapshot> snapshots = written.get(sourceKey);
+            // Not snapshots.contains(null): immutable lists such as List.copyOf throw NullPointerException on it.
+            final boolean hasNull = snapshots != null && snapshots.stream().anyMatch(Objects::isNull);
+            if (snapshots == null || snapshots.size() != stepCount || hasNull) {
+                throw new IllegalArgumentException("Snapshots of source " + sourceKey + " are "
+                        + (snapshots == null ? "missing" : snapshots.size() + " snapshots" + (hasNull ? " with nulls" : ""))
+                        + "; pass the snapshot the poller wrote at each of the " + stepCount + " steps");
             }
             final Map<String, Integer> bySnapshot = new HashMap<>();
-            for (int step = 0; step < ids.size(); step++) {
-                bySnapshot.put(ids.get(step), step);
+            for (int step = 0; step < snapshots.size(); step++) {
+                bySnapshot.put(snapshots.get(step).snapshotId(), step);
             }
             steps.put(sourceKey, bySnapshot);
         }
@@ -117,16 +117,29 @@ public final class EventOracle {
         return lines;
     }
 
+    /** Returns, per permission id, the last step with an event that changed the group's state. */
+    private static Map<String, Integer> lastChangeSteps(final List<ExpectedEvent> events) {
+        final Map<String, Integer> steps = new HashMap<>();
+        for (final ExpectedEvent event : events) {
+            if (event.type() != ChangeType.REMOVED) {
+                steps.merge(event.permissionId(), event.step(), Math::max);
+            }
+        }
+        return steps;
+    }
+
     private static List<String> steps(final List<EventKey> keys) {
         return keys.stream().map(key -> "step " + key.step() + " " + key.type()).toList();
     }
 
     private static List<String> catalogDifferences(final ExpectedEvents expected,
+                                                   final Map<String, List<WrittenSnapshot>> written,
                                                    final Map<String, CatalogEntry> catalog) {
         final List<String> differences = new ArrayList<>();
         final Set<String> expectedKeys = new HashSet<>();
         for (final String sourceKey : expected.sourceKeys()) {
             final Source source = Sources.fromKey(sourceKey);
+            final Map<String, Integer> lastChangeSteps = lastChangeSteps(expected.forSource(sourceKey));
             for (final PermissionGroup group : expected.finalCatalog(sourceKey).values()) {
                 final String groupKey = Sources.groupKey(source, group.getId());
                 expectedKeys.add(groupKey);
@@ -140,6 +153,17 @@ public final class EventOracle {
                     groupDifferences.add("source " + Sources.key(entry.getSource()));
                 }
                 groupDifferences.addAll(GroupComparison.differences("group", group, entry.getGroup()));
+                // An entry refers to the snapshot that last changed the group, or the baseline.
+                final int step = lastChangeSteps.getOrDefault(group.getId(), 0);
+                final WrittenSnapshot changedIn = written.get(sourceKey).get(step);
+                if (!changedIn.snapshotId().equals(entry.getSnapshotId())) {
+                    groupDifferences.add("snapshotId " + entry.getSnapshotId() + ", expected " + changedIn.snapshotId()
+                            + " of step " + step);
+                }
+                if (!changedIn.fetchedAt().equals(entry.getSnapshotAt())) {
+                    groupDifferences.add("snapshotAt " + entry.getSnapshotAt() + ", expected " + changedIn.fetchedAt()
+                            + " of step " + step);
+                }
                 if (!groupDifferences.isEmpty()) {
                     differences.add(groupKey + ": " + String.join(", ", groupDifferences));
                 }
@@ -175,7 +199,7 @@ public final class EventOracle {
 
         private final Map<EventKey, ExpectedEvent> expectedByKey;
         private final Map<String, Map<String, Integer>> stepsBySnapshot;
-        private final Map<String, List<String>> snapshotIds;
+        private final Map<String, List<WrittenSnapshot>> written;
         private final Set<EventKey> seen = new HashSet<>();
         private final Map<String, String> firstByEventId = new HashMap<>();
         private final Map<String, List<EventKey>> readByGroup = new HashMap<>();
@@ -185,10 +209,10 @@ public final class EventOracle {
 
         Comparison(final Map<EventKey, ExpectedEvent> expectedByKey,
                    final Map<String, Map<String, Integer>> stepsBySnapshot,
-                   final Map<String, List<String>> snapshotIds) {
+                   final Map<String, List<WrittenSnapshot>> written) {
             this.expectedByKey = expectedByKey;
             this.stepsBySnapshot = stepsBySnapshot;
-            this.snapshotIds = snapshotIds;
+            this.written = written;
         }
 
         void add(final ConsumerRecord<String, ChangeEvent> record) {
@@ -247,10 +271,20 @@ public final class EventOracle {
             differences.addAll(GroupComparison.differences("before", expected.before(), event.getBefore()));
             differences.addAll(GroupComparison.differences("after", expected.after(), event.getAfter()));
 
-            final String previous = snapshotIds.get(expected.sourceKey()).get(expected.step() - 1);
-            if (!previous.equals(event.getPreviousSnapshotId())) {
-                differences.add("previousSnapshotId " + event.getPreviousSnapshotId() + ", expected " + previous
-                        + " of step " + (expected.step() - 1));
+            final List<WrittenSnapshot> snapshots = written.get(expected.sourceKey());
+            final WrittenSnapshot previous = snapshots.get(expected.step() - 1);
+            if (!previous.snapshotId().equals(event.getPreviousSnapshotId())) {
+                differences.add("previousSnapshotId " + event.getPreviousSnapshotId() + ", expected "
+                        + previous.snapshotId() + " of step " + (expected.step() - 1));
+            }
+            if (!previous.fetchedAt().equals(event.getPreviousSnapshotAt())) {
+                differences.add("previousSnapshotAt " + event.getPreviousSnapshotAt() + ", expected "
+                        + previous.fetchedAt() + " of step " + (expected.step() - 1));
+            }
+            final WrittenSnapshot current = snapshots.get(expected.step());
+            if (!current.fetchedAt().equals(event.getSnapshotAt())) {
+                differences.add("snapshotAt " + event.getSnapshotAt() + ", expected " + current.fetchedAt()
+                        + " of step " + expected.step());
             }
             final String eventId = SnapshotHashing.eventId(event.getSource(), event.getSnapshotId(),
                     event.getPermissionId(), event.getType());

@@ -105,7 +105,7 @@ public final class ExactlyOnceRun {
     /**
      * What the pipeline wrote, read back with {@code read_committed}, and what the run did.
      *
-     * @param snapshotIdsPerStep snapshot id of each step per source key, in step order, duplicates not repeated
+     * @param snapshotsPerStep   snapshot written at each step per source key, in step order, duplicates not repeated
      * @param snapshotsWritten   snapshot records written per source key, duplicates included
      * @param duplicatesSent     snapshot records written again on purpose
      * @param snapshotRecords    the snapshots topic, in partition order: what the streams app read
@@ -117,7 +117,7 @@ public final class ExactlyOnceRun {
      * @param partitions         partitions of the snapshots topic
      * @param faults             kills, restarts and their timings
      */
-    public record Observation(Map<String, List<String>> snapshotIdsPerStep, Map<String, Integer> snapshotsWritten,
+    public record Observation(Map<String, List<WrittenSnapshot>> snapshotsPerStep, Map<String, Integer> snapshotsWritten,
                               int duplicatesSent, List<ConsumerRecord<String, Snapshot>> snapshotRecords,
                               List<ConsumerRecord<String, ChangeEvent>> changes,
                               Map<String, CatalogEntry> catalog, Map<String, Integer> diffReports,
@@ -173,7 +173,7 @@ public final class ExactlyOnceRun {
                 .map(source -> new ServedSource(source.name(), source.source(), source::responseBody))
                 .toList();
         final Observation observation = observe(served);
-        final OracleVerdict verdict = EventOracle.check(expected, observation.snapshotIdsPerStep(),
+        final OracleVerdict verdict = EventOracle.check(expected, observation.snapshotsPerStep(),
                 observation.changes(), observation.catalog());
 
         final int written = observation.snapshotsWritten().values().stream().mapToInt(Integer::intValue).sum();
@@ -291,7 +291,7 @@ public final class ExactlyOnceRun {
             final CommittedOutput.Reports reports = output.awaitDiffReports(snapshots.written(), PROCESSING_TIMEOUT,
                     () -> checkInstancesAlive(instances, disruptor));
             out.println("eos-check: diff reports cover every snapshot written; reading changes and catalog");
-            return new Observation(snapshots.idsPerStep(), snapshots.written(), duplicates,
+            return new Observation(snapshots.perStep(), snapshots.written(), duplicates,
                     output.readSnapshots(), output.readChanges(),
                     output.readCatalog(), reports.perSource(), reports.outcomes(), partitions, disruptor.counts());
         } catch (final InterruptedException e) {
@@ -458,7 +458,7 @@ public final class ExactlyOnceRun {
     /** Records every snapshot the pollers wrote, per source. Thread-safe. */
     private static final class Snapshots implements PollListener {
 
-        private final Map<String, List<String>> idsPerStep = new ConcurrentHashMap<>();
+        private final Map<String, List<WrittenSnapshot>> perStep = new ConcurrentHashMap<>();
         private final Map<String, Integer> written = new ConcurrentHashMap<>();
         private final Map<String, Snapshot> last = new LinkedHashMap<>();
         private final Map<String, Integer> stepsDone = new ConcurrentHashMap<>();
@@ -467,7 +467,8 @@ public final class ExactlyOnceRun {
         @Override
         public synchronized void onSnapshot(final String sourceName, final Snapshot snapshot) {
             final String key = Sources.key(snapshot.getSource());
-            idsPerStep.computeIfAbsent(key, ignored -> new ArrayList<>()).add(snapshot.getSnapshotId());
+            perStep.computeIfAbsent(key, ignored -> new ArrayList<>())
+                    .add(new WrittenSnapshot(snapshot.getSnapshotId(), snapshot.getFetchedAt()));
             written.merge(key, 1, Integer::sum);
             last.put(key, snapshot);
             stepsDone.merge(sourceName, 1, Integer::sum);
@@ -494,9 +495,9 @@ public final class ExactlyOnceRun {
             return List.copyOf(last.values());
         }
 
-        synchronized Map<String, List<String>> idsPerStep() {
-            final Map<String, List<String>> copy = new LinkedHashMap<>();
-            idsPerStep.forEach((key, ids) -> copy.put(key, List.copyOf(ids)));
+        synchronized Map<String, List<WrittenSnapshot>> perStep() {
+            final Map<String, List<WrittenSnapshot>> copy = new LinkedHashMap<>();
+            perStep.forEach((key, snapshots) -> copy.put(key, List.copyOf(snapshots)));
             return copy;
         }
 

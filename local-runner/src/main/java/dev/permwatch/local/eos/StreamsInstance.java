@@ -49,9 +49,11 @@ public final class StreamsInstance implements AutoCloseable {
      *                          member before its tasks move; the broker rejects values below its
      *                          {@code group.min.session.timeout.ms} (6 s by default)
      * @param standbyReplicas   {@code num.standby.replicas}, 0 or more
+     * @param overrides         further Kafka Streams properties, written last so they replace the ones
+     *                          above, for example {@code commit.interval.ms} to keep transactions open longer
      */
     public record Settings(String bootstrapServers, String schemaRegistryUrl, String applicationId,
-                           Duration sessionTimeout, int standbyReplicas) {
+                           Duration sessionTimeout, int standbyReplicas, Map<String, String> overrides) {
         public Settings {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl");
@@ -61,6 +63,13 @@ public final class StreamsInstance implements AutoCloseable {
                 throw new IllegalArgumentException("Invalid standby replica count " + standbyReplicas
                         + ": expected 0 or more");
             }
+            overrides = Map.copyOf(overrides);
+        }
+
+        /** Creates settings without further Kafka Streams properties. */
+        public Settings(final String bootstrapServers, final String schemaRegistryUrl, final String applicationId,
+                        final Duration sessionTimeout, final int standbyReplicas) {
+            this(bootstrapServers, schemaRegistryUrl, applicationId, sessionTimeout, standbyReplicas, Map.of());
         }
     }
 
@@ -222,6 +231,7 @@ public final class StreamsInstance implements AutoCloseable {
         props.put("session.timeout.ms", String.valueOf(settings.sessionTimeout().toMillis()));
         props.put("heartbeat.interval.ms", String.valueOf(Math.max(500, settings.sessionTimeout().toMillis() / 4)));
         props.put("permwatch.baseline.emit-added", "false");
+        props.putAll(settings.overrides());
         try (OutputStream out = Files.newOutputStream(propertiesFile())) {
             props.store(out, "Streams app instance " + name);
         }

@@ -2,6 +2,7 @@ package dev.permwatch.local.eos;
 
 import dev.permwatch.avro.CatalogEntry;
 import dev.permwatch.avro.ChangeEvent;
+import dev.permwatch.avro.ChangeType;
 import dev.permwatch.avro.PermissionGroup;
 import dev.permwatch.avro.Source;
 import dev.permwatch.schemas.SnapshotHashing;
@@ -30,7 +31,7 @@ class EventOracleTest {
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
     private ExpectedEvents expected;
-    private Map<String, List<String>> snapshotIds;
+    private Map<String, List<WrittenSnapshot>> written;
     private List<ConsumerRecord<String, ChangeEvent>> changes;
     private Map<String, CatalogEntry> catalog;
 
@@ -38,15 +39,24 @@ class EventOracleTest {
     @BeforeEach
     void writeTopicsExactly() {
         expected = ExpectedEvents.compute(SeriesFixtures.handMade(), 2);
-        snapshotIds = Map.of("user", IntStream.range(0, 5)
-                .mapToObj(step -> SnapshotHashing.snapshotId(Sources.user(), fetchedAt(step), "hash" + step))
+        written = Map.of("user", IntStream.range(0, 5)
+                .mapToObj(step -> new WrittenSnapshot(
+                        SnapshotHashing.snapshotId(Sources.user(), fetchedAt(step), "hash" + step), fetchedAt(step)))
                 .toList());
         changes = new ArrayList<>();
         for (final ExpectedEvent event : expected.forSource("user")) {
             changes.add(record(changes.size(), changeEvent(event)));
         }
         catalog = new HashMap<>();
-        expected.finalCatalog("user").forEach((id, group) -> catalog.put("user/" + id, catalogEntry(group)));
+        // Each entry refers to the snapshot of the group's last change, or the baseline.
+        final Map<String, Integer> lastChange = new HashMap<>();
+        for (final ExpectedEvent event : expected.forSource("user")) {
+            if (event.type() != ChangeType.REMOVED) {
+                lastChange.merge(event.permissionId(), event.step(), Math::max);
+            }
+        }
+        expected.finalCatalog("user").forEach((id, group) -> catalog.put("user/" + id,
+                catalogEntry(group, written.get("user").get(lastChange.getOrDefault(id, 0)))));
     }
 
     @Test
@@ -106,6 +116,30 @@ class EventOracleTest {
     }
 
     @Test
+    void swappedBeforeAndAfterIsMismatched() {
+        final ChangeEvent renamed = changes.get(0).value();
+        final PermissionGroup before = renamed.getBefore();
+        renamed.setBefore(renamed.getAfter());
+        renamed.setAfter(before);
+
+        final OracleVerdict verdict = check();
+
+        assertThat(verdict.mismatched()).singleElement().asString().contains("before.name").contains("after.name");
+        assertThat(verdict.passed()).isFalse();
+    }
+
+    @Test
+    void eventOfAnotherSourceIsExtra() {
+        final Source other = Sources.account("0123456789abcdef0123456789abcdef");
+        changes.add(record(changes.size(), ChangeEvent.newBuilder(changes.get(0).value()).setSource(other).build()));
+
+        final OracleVerdict verdict = check();
+
+        assertThat(verdict.extra()).singleElement().asString().contains("the source is not in the series");
+        assertThat(verdict.passed()).isFalse();
+    }
+
+    @Test
     void sameEventTwiceIsDuplicate() {
         changes.add(record(changes.size(), changes.get(1).value()));
 
@@ -162,16 +196,41 @@ class EventOracleTest {
 
     @Test
     void wrongPreviousSnapshotIsMismatched() {
-        changes.get(3).value().setPreviousSnapshotId(snapshotIds.get("user").get(1));
+        changes.get(3).value().setPreviousSnapshotId(written.get("user").get(1).snapshotId());
 
-        assertThat(check().mismatched()).singleElement().asString().contains("expected " + snapshotIds.get("user").get(2));
+        assertThat(check().mismatched()).singleElement().asString().contains("expected " + written.get("user").get(2).snapshotId());
+    }
+
+    @Test
+    void wrongSnapshotTimeIsMismatched() {
+        changes.get(3).value().setSnapshotAt(fetchedAt(1));
+
+        final OracleVerdict verdict = check();
+
+        assertThat(verdict.passed()).as("an event whose snapshotAt is the time of another step").isFalse();
+    }
+
+    @Test
+    void catalogEntryOfWrongSnapshotIsReported() {
+        final String otherSnapshot = "ffffffffffffffffffffffffffffffff";
+        final Instant otherTime = START.minusSeconds(86_400);
+        final CatalogEntry entry = catalog.get("user/" + ID_A);
+        entry.setSnapshotId(otherSnapshot);
+        entry.setSnapshotAt(otherTime);
+
+        final OracleVerdict verdict = check();
+
+        assertThat(verdict.passed()).isFalse();
+        assertThat(verdict.catalogDifferences()).singleElement().asString()
+                .contains("snapshotId " + otherSnapshot)
+                .contains("snapshotAt " + otherTime);
     }
 
     @Test
     void catalogDifferencesAreReported() {
         catalog.get("user/" + ID_A).getGroup().setName("Zone Read");
         catalog.remove("user/" + ID_C);
-        catalog.put("user/" + ID_D, catalogEntry(SeriesFixtures.D));
+        catalog.put("user/" + ID_D, catalogEntry(SeriesFixtures.D, written.get("user").get(0)));
 
         final OracleVerdict verdict = check();
 
@@ -186,7 +245,7 @@ class EventOracleTest {
     @Test
     void nullHostileIdListsAreAccepted() {
         // List.copyOf and List.of reject contains(null) with NullPointerException.
-        snapshotIds = Map.of("user", List.copyOf(snapshotIds.get("user")));
+        written = Map.of("user", List.copyOf(written.get("user")));
 
         assertThat(check().passed()).isTrue();
     }
@@ -195,7 +254,7 @@ class EventOracleTest {
     void missingSnapshotIdsAreRejected() {
         assertThatThrownBy(() -> EventOracle.check(expected, Map.of(), changes, catalog))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Snapshot ids of source user are missing");
+                .hasMessageContaining("Snapshots of source user are missing");
     }
 
     @Test
@@ -210,7 +269,7 @@ class EventOracleTest {
     }
 
     private OracleVerdict check() {
-        return EventOracle.check(expected, snapshotIds, changes, catalog);
+        return EventOracle.check(expected, written, changes, catalog);
     }
 
     private static Instant fetchedAt(final int step) {
@@ -219,7 +278,7 @@ class EventOracleTest {
 
     private ChangeEvent changeEvent(final ExpectedEvent event) {
         final Source source = Sources.fromKey(event.sourceKey());
-        final String snapshotId = snapshotIds.get(event.sourceKey()).get(event.step());
+        final String snapshotId = written.get(event.sourceKey()).get(event.step()).snapshotId();
         return ChangeEvent.newBuilder()
                 .setEventId(SnapshotHashing.eventId(source, snapshotId, event.permissionId(), event.type()))
                 .setType(event.type())
@@ -228,7 +287,7 @@ class EventOracleTest {
                 .setBefore(copy(event.before()))
                 .setAfter(copy(event.after()))
                 .setSource(source)
-                .setPreviousSnapshotId(snapshotIds.get(event.sourceKey()).get(event.step() - 1))
+                .setPreviousSnapshotId(written.get(event.sourceKey()).get(event.step() - 1).snapshotId())
                 .setPreviousSnapshotAt(fetchedAt(event.step() - 1))
                 .setSnapshotId(snapshotId)
                 .setSnapshotAt(fetchedAt(event.step()))
@@ -237,12 +296,12 @@ class EventOracleTest {
                 .build();
     }
 
-    private static CatalogEntry catalogEntry(final PermissionGroup group) {
+    private static CatalogEntry catalogEntry(final PermissionGroup group, final WrittenSnapshot changedIn) {
         return CatalogEntry.newBuilder()
                 .setSource(Sources.user())
                 .setGroup(copy(group))
-                .setSnapshotId("0123456789abcdef0123456789abcdef")
-                .setSnapshotAt(START)
+                .setSnapshotId(changedIn.snapshotId())
+                .setSnapshotAt(changedIn.fetchedAt())
                 .build();
     }
 

@@ -114,7 +114,7 @@ class SeriesOracleAgreementTest {
             }
             assertThat(snapshots.failures).as("failed polls").isEmpty();
             for (final SourceSeries source : series.sources()) {
-                assertThat(snapshots.idsBySource.get(source.sourceKey())).as("snapshots of %s", source.name())
+                assertThat(snapshots.bySource.get(source.sourceKey())).as("snapshots of %s", source.name())
                         .hasSize(STEPS);
             }
 
@@ -131,7 +131,7 @@ class SeriesOracleAgreementTest {
                 }
             });
 
-            final OracleVerdict verdict = EventOracle.check(expected, snapshots.idsBySource, changes, catalog);
+            final OracleVerdict verdict = EventOracle.check(expected, snapshots.bySource, changes, catalog);
 
             assertThat(verdict.passed()).as(verdict.summary()).isTrue();
             assertThat(verdict.actualEvents()).isEqualTo(expected.total());
@@ -240,16 +240,16 @@ class SeriesOracleAgreementTest {
         }
     }
 
-    /** Collects the snapshot id of each accepted poll per source key, in poll order, and every failure. */
+    /** Collects the snapshot of each accepted poll per source key, in poll order, and every failure. */
     private static final class SnapshotLog implements PollListener {
 
-        private final Map<String, List<String>> idsBySource = new ConcurrentHashMap<>();
+        private final Map<String, List<WrittenSnapshot>> bySource = new ConcurrentHashMap<>();
         private final List<String> failures = new CopyOnWriteArrayList<>();
 
         @Override
         public void onSnapshot(final String sourceName, final Snapshot snapshot) {
-            idsBySource.computeIfAbsent(Sources.key(snapshot.getSource()), key -> new CopyOnWriteArrayList<>())
-                    .add(snapshot.getSnapshotId());
+            bySource.computeIfAbsent(Sources.key(snapshot.getSource()), key -> new CopyOnWriteArrayList<>())
+                    .add(new WrittenSnapshot(snapshot.getSnapshotId(), snapshot.getFetchedAt()));
         }
 
         @Override
