@@ -8,9 +8,11 @@ import dev.permwatch.avro.Snapshot;
 import dev.permwatch.local.kafka.TopicSetup;
 import dev.permwatch.local.stack.TopicReader;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -97,6 +99,28 @@ final class CommittedOutput {
         return snapshots;
     }
 
+    /**
+     * Counts the data records of the changes topic with {@code read_uncommitted}, which also returns
+     * the records of aborted transactions. Minus the committed records, this is how many change
+     * events killed instances wrote and never committed: evidence that kills struck open transactions.
+     */
+    int countChangeRecordsIncludingAborted() {
+        final Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        final int[] count = {0};
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = TopicReader.partitions(consumer,
+                    List.of(TopicSetup.DEFAULT_CHANGES_TOPIC));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            readToEnd(consumer, record -> count[0]++);
+        }
+        return count[0];
+    }
+
     /** Returns the last value per catalog key; keys whose last record is a tombstone are left out. */
     Map<String, CatalogEntry> readCatalog() {
         final Map<String, CatalogEntry> catalog = new LinkedHashMap<>();
@@ -117,8 +141,8 @@ final class CommittedOutput {
                 .allMatch(entry -> actual.getOrDefault(entry.getKey(), 0) >= entry.getValue());
     }
 
-    private static <T> void readToEnd(final KafkaConsumer<String, T> consumer,
-                                      final Consumer<ConsumerRecord<String, T>> action) {
+    private static <K, V> void readToEnd(final KafkaConsumer<K, V> consumer,
+                                         final Consumer<ConsumerRecord<K, V>> action) {
         // With read_committed, endOffsets returns the last stable offset of each partition.
         final Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         while (end.entrySet().stream().anyMatch(entry -> consumer.position(entry.getKey()) < entry.getValue())) {

@@ -21,6 +21,7 @@ import dev.permwatch.schemas.Sources;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,6 +111,7 @@ public final class ExactlyOnceRun {
      * @param duplicatesSent     snapshot records written again on purpose
      * @param snapshotRecords    the snapshots topic, in partition order: what the streams app read
      * @param changes            the changes topic, in partition order
+     * @param abortedChanges     change records of aborted transactions, read with read_uncommitted
      * @param catalog            last catalog value per key; keys whose last record is a tombstone are absent
      * @param diffReports        diff reports per source key, read until each source has at least one per
      *                           snapshot written; {@link #run()} fails the run when they differ
@@ -119,7 +121,7 @@ public final class ExactlyOnceRun {
      */
     public record Observation(Map<String, List<WrittenSnapshot>> snapshotsPerStep, Map<String, Integer> snapshotsWritten,
                               int duplicatesSent, List<ConsumerRecord<String, Snapshot>> snapshotRecords,
-                              List<ConsumerRecord<String, ChangeEvent>> changes,
+                              List<ConsumerRecord<String, ChangeEvent>> changes, int abortedChanges,
                               Map<String, CatalogEntry> catalog, Map<String, Integer> diffReports,
                               Map<DiffOutcome, Integer> reportOutcomes,
                               int partitions, FaultCounts faults) {
@@ -133,6 +135,11 @@ public final class ExactlyOnceRun {
      * Below the broker's default minimum of 6 s, so the run lowers {@code group.min.session.timeout.ms}.
      */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * Commit interval of the instances. Under exactly-once Kafka Streams commits every 100 ms by
+     * default, so most kills would land between transactions; with 1 s most land inside one.
+     */
+    static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
     private static final Map<String, String> BROKER_SETTINGS = Map.of("group.min.session.timeout.ms", "1000");
 
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
@@ -188,6 +195,7 @@ public final class ExactlyOnceRun {
                 .count();
         return new RunResult(settings.steps(), settings.sources(), settings.instances(), observation.faults(), written,
                 observation.duplicatesSent(), takenOverSnapshots, reports, verdict.expectedEvents(), verdict.actualEvents(),
+                observation.abortedChanges(),
                 verdict.passed() && oneReportEach, summary, Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
@@ -219,7 +227,8 @@ public final class ExactlyOnceRun {
                 new TopicSetup(admin, partitions, (short) 1).createMissing();
             }
             final StreamsInstance.Settings instanceSettings = new StreamsInstance.Settings(broker.bootstrapServers(),
-                    registry.url(), APPLICATION_ID, SESSION_TIMEOUT, settings.standbyReplicas());
+                    registry.url(), APPLICATION_ID, SESSION_TIMEOUT, settings.standbyReplicas(),
+                    Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(COMMIT_INTERVAL.toMillis())));
             for (int i = 1; i <= settings.instances(); i++) {
                 instances.add(new StreamsInstance("streams-" + i,
                         settings.workDir().resolve("streams-" + i), instanceSettings));
@@ -291,8 +300,10 @@ public final class ExactlyOnceRun {
             final CommittedOutput.Reports reports = output.awaitDiffReports(snapshots.written(), PROCESSING_TIMEOUT,
                     () -> checkInstancesAlive(instances, disruptor));
             out.println("eos-check: diff reports cover every snapshot written; reading changes and catalog");
+            final List<ConsumerRecord<String, ChangeEvent>> changes = output.readChanges();
+            final int aborted = output.countChangeRecordsIncludingAborted() - changes.size();
             return new Observation(snapshots.perStep(), snapshots.written(), duplicates,
-                    output.readSnapshots(), output.readChanges(),
+                    output.readSnapshots(), changes, aborted,
                     output.readCatalog(), reports.perSource(), reports.outcomes(), partitions, disruptor.counts());
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();

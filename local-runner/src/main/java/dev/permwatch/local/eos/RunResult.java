@@ -20,13 +20,14 @@ import java.util.Objects;
  *                            or processed twice
  * @param expectedEvents      change events the oracle expects
  * @param actualEvents        change events read with {@code read_committed}
+ * @param abortedChanges      change records of aborted transactions, which {@code read_committed} skipped
  * @param passed              whether the oracle passed and each snapshot got exactly one diff report
  * @param summary             the oracle's summary, naming the first differences when it failed
  * @param duration            wall-clock time of the whole run
  */
 public record RunResult(int steps, int sources, int instances, FaultCounts faults, int snapshotsWritten,
                         int duplicatesSent, int takenOverSnapshots, int diffReports, int expectedEvents,
-                        int actualEvents, boolean passed, String summary, Duration duration) {
+                        int actualEvents, int abortedChanges, boolean passed, String summary, Duration duration) {
 
     public RunResult {
         Objects.requireNonNull(faults, "faults");
@@ -50,7 +51,8 @@ public record RunResult(int steps, int sources, int instances, FaultCounts fault
         }
         lines.add("  snapshots written " + snapshotsWritten + " (" + duplicatesSent + " re-sent duplicates), diff reports "
                 + diffReports);
-        lines.add("  change events expected " + expectedEvents + ", read " + actualEvents);
+        lines.add("  change events expected " + expectedEvents + ", read " + actualEvents
+                + "; records of aborted transactions skipped " + abortedChanges);
         lines.add("  verdict: " + (passed ? "PASSED" : "FAILED") + " - " + summary);
         lines.add("  duration " + duration.toSeconds() + " s");
         return String.join(System.lineSeparator(), lines);
