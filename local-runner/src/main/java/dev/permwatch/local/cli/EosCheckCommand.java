@@ -2,6 +2,7 @@ package dev.permwatch.local.cli;
 
 import dev.permwatch.local.eos.ExactlyOnceRun;
 import dev.permwatch.local.eos.RunResult;
+import dev.permwatch.local.eos.SeriesGenerator;
 import dev.permwatch.local.replay.WorkDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,6 +83,7 @@ final class EosCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        validateOptions();
         final Path workDir = createWorkDir();
         LogSetup.useLogDir(workDir, false);
         final PrintStream out = System.out;
@@ -113,6 +115,45 @@ final class EosCheckCommand implements Callable<Integer> {
             WorkDirs.deleteRecursively(workDir);
         }
         return PermwatchCli.EXIT_OK;
+    }
+
+    /**
+     * Checks the options before anything starts, naming each option as the user wrote it.
+     *
+     * @throws IllegalArgumentException on the first invalid option, which the command reports as a usage error
+     */
+    private void validateOptions() {
+        requireAtLeast("--steps", steps, 2, "a baseline and at least one later snapshot");
+        if (sources < 1 || sources > SeriesGenerator.MAX_SOURCES) {
+            throw new IllegalArgumentException("Invalid --sources " + sources + ": expected 1 to "
+                    + SeriesGenerator.MAX_SOURCES);
+        }
+        requireAtLeast("--kills", kills, 0, "0 for none");
+        requireAtLeast("--broker-restarts", brokerRestarts, 0, "0 for none");
+        requireAtLeast("--state-wipes", stateWipes, 0, "0 for none");
+        requireAtLeast("--duplicate-every", duplicateEvery, 0, "0 for never");
+        if (instances != 1 && instances != 2) {
+            throw new IllegalArgumentException("Invalid --instances " + instances + ": expected 1 or 2");
+        }
+        // Faults strike at steps spread over the series, one per step, so each hits a running pipeline.
+        final int faults = kills + stateWipes + brokerRestarts;
+        if (faults > steps - 1) {
+            throw new IllegalArgumentException("Too many faults for " + steps + " steps: --kills " + kills
+                    + ", --state-wipes " + stateWipes + " and --broker-restarts " + brokerRestarts + " add up to "
+                    + faults + ", at most " + (steps - 1) + " fit, one per step after the baseline."
+                    + " Raise --steps or lower the fault counts");
+        }
+        if (Files.isRegularFile(corpus)) {
+            throw new IllegalArgumentException("Invalid DIR " + corpus + ": it is a file, expected the folder"
+                    + " that contains the recorded responses");
+        }
+    }
+
+    private static void requireAtLeast(final String option, final int value, final int min, final String hint) {
+        if (value < min) {
+            throw new IllegalArgumentException("Invalid " + option + " " + value + ": expected " + min
+                    + " or more (" + hint + ")");
+        }
     }
 
     /**
