@@ -9,14 +9,15 @@ import picocli.CommandLine.Command;
  * Entry point of the {@code permwatch} command: {@code local} runs the whole pipeline in this
  * JVM, {@code replay} diffs a folder of recorded responses, {@code confirm-removals} confirms
  * removals the shrink guard held, {@code soak} runs the fault-injection soak, and {@code eos-check}
- * checks exactly-once output under hard kills of the streams app.
+ * checks exactly-once output under hard kills of the streams app. {@code serve-demo} serves the demo
+ * series for a poller started separately.
  */
 @Command(name = "permwatch",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Tracks changes in Cloudflare's API-token permission groups with Kafka.",
         subcommands = {LocalCommand.class, ReplayCommand.class, ConfirmRemovalsCommand.class, SoakCommand.class,
-            EosCheckCommand.class, CommandLine.HelpCommand.class},
+            EosCheckCommand.class, ServeDemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success.",

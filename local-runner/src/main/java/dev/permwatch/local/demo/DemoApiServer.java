@@ -94,13 +94,29 @@ public final class DemoApiServer implements AutoCloseable {
 
     /** Starts serving on a free port of 127.0.0.1. */
     public void start() {
+        start(0);
+    }
+
+    /**
+     * Starts serving on the given port of 127.0.0.1. The server never listens on other interfaces,
+     * so in a container only processes sharing its network namespace reach it.
+     *
+     * @param port TCP port from 1 to 65535, or 0 for a free port
+     * @throws IllegalArgumentException if the port is out of range
+     * @throws UncheckedIOException     if the port is in use
+     */
+    public void start(final int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("Invalid demo API port " + port + ": expected 0 (a free port) to 65535");
+        }
         if (server != null) {
             throw new IllegalStateException("The demo API server is already running at " + baseUrl());
         }
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (final IOException e) {
-            throw new UncheckedIOException("Cannot start the demo API server on 127.0.0.1", e);
+            throw new UncheckedIOException("Cannot start the demo API server on 127.0.0.1 port " + port
+                    + ": is another process using it? Choose another port", e);
         }
         server.createContext(PERMISSION_GROUPS_PATH, this::handle);
         server.start();

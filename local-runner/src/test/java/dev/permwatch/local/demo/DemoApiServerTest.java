@@ -105,6 +105,15 @@ class DemoApiServerTest {
                 .hasMessageContaining("Delete the file");
     }
 
+    @Test
+    void portOutOfRangeIsRejected() {
+        try (DemoApiServer other = new DemoApiServer(TOKEN)) {
+            assertThatThrownBy(() -> other.start(65_536))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("65536");
+        }
+    }
+
     private HttpResponse<String> get(final String path, final String token) throws Exception {
         final String base = server.baseUrl().substring(0, server.baseUrl().length()
                 - DemoApiServer.API_BASE_PATH.length());
