@@ -1,5 +1,5 @@
 #!/bin/bash
-# Container health check: exits 0 when GET http://127.0.0.1:<port><path> answers HTTP 200.
+# Container health check: exits 0 when GET http://127.0.0.1:<port><path> returns HTTP 200.
 # Uses bash's /dev/tcp, so the image needs neither curl nor wget.
 #   healthcheck.sh 9400 /health/ready
 set -eu

@@ -68,7 +68,7 @@ final class ServeDemoCommand implements Callable<Integer> {
         try {
             Files.createDirectories(dataDir);
         } catch (final IOException e) {
-            throw new UncheckedIOException("Cannot create the data folder " + dataDir.toAbsolutePath()
+            throw new UncheckedIOException("Failed to create the data folder " + dataDir.toAbsolutePath()
                     + ": choose a writable folder with --data-dir", e);
         }
         LogSetup.useLogDir(dataDir);

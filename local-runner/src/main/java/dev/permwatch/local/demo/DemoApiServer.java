@@ -115,7 +115,7 @@ public final class DemoApiServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (final IOException e) {
-            throw new UncheckedIOException("Cannot start the demo API server on 127.0.0.1 port " + port
+            throw new UncheckedIOException("Failed to start the demo API server on 127.0.0.1 port " + port
                     + ": is another process using it? Choose another port", e);
         }
         server.createContext(PERMISSION_GROUPS_PATH, this::handle);
