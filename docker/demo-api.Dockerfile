@@ -2,7 +2,9 @@
 # compose `demo` profile. Build context: the repository root.
 #   docker build -f docker/demo-api.Dockerfile -t permwatch-demo-api .
 # The server listens on 127.0.0.1 only: run the poller in this container's network namespace.
-ARG JRE_IMAGE=eclipse-temurin:17.0.15_6-jre-noble
+# Java 17 JRE on Ubuntu 24.04. Pin a digest (eclipse-temurin:17-jre-noble@sha256:...) in production,
+# so a rebuild cannot change the runtime; no tag could be checked where this file was written.
+ARG JRE_IMAGE=eclipse-temurin:17-jre-noble
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src

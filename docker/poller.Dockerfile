@@ -1,7 +1,9 @@
 # Builds and runs the permwatch poller. Build context: the repository root.
 #   docker build -f docker/poller.Dockerfile -t permwatch-poller .
 # The poller keeps no local state: the root file system can be read-only with a tmpfs on /tmp.
-ARG JRE_IMAGE=eclipse-temurin:17.0.15_6-jre-noble
+# Java 17 JRE on Ubuntu 24.04. Pin a digest (eclipse-temurin:17-jre-noble@sha256:...) in production,
+# so a rebuild cannot change the runtime; no tag could be checked where this file was written.
+ARG JRE_IMAGE=eclipse-temurin:17-jre-noble
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src

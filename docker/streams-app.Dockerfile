@@ -3,7 +3,9 @@
 # Kafka Streams keeps its RocksDB state in /var/lib/permwatch/streams (mount a volume there). The
 # rest of the root file system can be read-only with a tmpfs on /tmp, where RocksDB unpacks its
 # native library.
-ARG JRE_IMAGE=eclipse-temurin:17.0.15_6-jre-noble
+# Java 17 JRE on Ubuntu 24.04. Pin a digest (eclipse-temurin:17-jre-noble@sha256:...) in production,
+# so a rebuild cannot change the runtime; no tag could be checked where this file was written.
+ARG JRE_IMAGE=eclipse-temurin:17-jre-noble
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
