@@ -23,9 +23,11 @@ import java.util.TreeMap;
  * {@code .properties} is a Java properties file; {@code .yaml} and {@code .yml} are YAML whose
  * nested maps become dotted keys ({@code permwatch: {topic: {snapshots: x}}} is
  * {@code permwatch.topic.snapshots=x}) and whose lists of scalars become comma-separated values.
- * Values are trimmed.
+ * A trailing {@code .example} is ignored when choosing the format. Values are trimmed.
  */
 public final class ConfigFileReader {
+
+    private static final String EXAMPLE_SUFFIX = ".example";
 
     private ConfigFileReader() {
     }
@@ -42,7 +44,10 @@ public final class ConfigFileReader {
             throw new InvalidConfigException(null, "Configuration file " + file.toAbsolutePath()
                     + " not found: pass the path of an existing .properties, .yaml or .yml file");
         }
-        final String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        final String fileName = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        // The shipped examples (poller.properties.example) can be run as they are.
+        final String name = fileName.endsWith(EXAMPLE_SUFFIX)
+                ? fileName.substring(0, fileName.length() - EXAMPLE_SUFFIX.length()) : fileName;
         try {
             if (name.endsWith(".properties")) {
                 return readProperties(file);
@@ -55,7 +60,8 @@ public final class ConfigFileReader {
                     + ": " + e.getMessage());
         }
         throw new InvalidConfigException(null, "Unsupported configuration file " + file.toAbsolutePath()
-                + ": the name must end with .properties, .yaml or .yml, which selects the format");
+                + ": the name must end with .properties, .yaml or .yml (optionally followed by .example),"
+                + " which selects the format");
     }
 
     private static Map<String, String> readProperties(final Path file) throws IOException {

@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Loads one app's configuration file and applies environment overrides.
@@ -50,6 +52,9 @@ public final class ConfigLoader {
     private static final Set<String> KAFKA_SCRIPT_VARIABLES = Set.of("KAFKA_HOME", "KAFKA_DEBUG",
             "KAFKA_LOG_DIR", "KAFKA_MODE", "KAFKA_CLUSTER_ID");
 
+    /** A reference to EnvVarConfigProvider under the usual provider name {@code env}. */
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([^}:]+)}");
+
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
     private final ClientKeys clientKeys;
@@ -82,9 +87,13 @@ public final class ConfigLoader {
         final Map<String, String> client = new TreeMap<>();
         splitEntries(fileEntries, permwatch, client, origin);
 
+        // A variable named in a ${env:NAME} reference is a value, not an override, whatever its prefix.
+        final Map<String, String> overrides = new TreeMap<>(env);
+        overrides.keySet().removeAll(referencedVariables(fileEntries.values()));
+
         final Set<String> fromEnvironment = new TreeSet<>();
-        applyPermwatchVariables(permwatch, env, fromEnvironment);
-        applyKafkaVariables(client, env, fromEnvironment);
+        applyPermwatchVariables(permwatch, overrides, fromEnvironment);
+        applyKafkaVariables(client, overrides, fromEnvironment);
 
         warnAboutLiteralSecrets(client, fromEnvironment, origin);
         if (!fromEnvironment.isEmpty()) {
@@ -217,6 +226,17 @@ public final class ConfigLoader {
         }
         byVariable.values().removeIf(Objects::isNull);
         return byVariable;
+    }
+
+    private static Set<String> referencedVariables(final Iterable<String> values) {
+        final Set<String> names = new TreeSet<>();
+        for (final String value : values) {
+            final Matcher matcher = ENV_REFERENCE.matcher(value);
+            while (matcher.find()) {
+                names.add(matcher.group(1));
+            }
+        }
+        return names;
     }
 
     private static Map<String, String> variablesWithPrefix(final Map<String, String> env, final String prefix) {

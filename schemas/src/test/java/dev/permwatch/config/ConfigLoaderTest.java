@@ -282,4 +282,13 @@ class ConfigLoaderTest {
         assertThat(new ConfigKey("permwatch.source.<name>.cron", "cron", "", "none", "d").environmentVariable())
                 .isEqualTo("PERMWATCH_SOURCE_<name>_CRON");
     }
+
+    @Test
+    void referencedVariableIsNotAnOverride() {
+        final LoadedConfig config = loader.apply(Map.of("sasl.jaas.config", "${env:KAFKA_JAAS_SECRET}"),
+                Map.of("KAFKA_JAAS_SECRET", SECRET), "test");
+
+        assertThat(config.properties().getProperty("sasl.jaas.config")).isEqualTo("${env:KAFKA_JAAS_SECRET}");
+        assertThat(config.keysFromEnvironment()).isEmpty();
+    }
 }
