@@ -36,10 +36,19 @@ public final class ConfigHelp {
         out.append("|-----|------|------|---------|-------------|\n");
         for (final ConfigKey key : keys) {
             out.append("| `").append(key.name()).append("` | ").append(key.type()).append(" | ")
-                    .append(key.unit().isEmpty() ? "-" : key.unit()).append(" | `").append(key.defaultValue())
-                    .append("` | ").append(key.description().replace("|", "\\|")).append(" |\n");
+                    .append(key.unit().isEmpty() ? "-" : key.unit()).append(" | ").append(markdownDefault(key))
+                    .append(" | ").append(key.description().replace("|", "\\|")).append(" |\n");
         }
         return out.toString();
+    }
+
+    /** Returns the default as code, or as plain words when there is none ({@code required}, {@code none}). */
+    private static String markdownDefault(final ConfigKey key) {
+        final String value = key.defaultValue();
+        if (value.equals(ConfigKey.NONE) || value.startsWith(ConfigKey.REQUIRED)) {
+            return value;
+        }
+        return "`" + value + "`";
     }
 
     private static void wrap(final String text, final StringBuilder out) {

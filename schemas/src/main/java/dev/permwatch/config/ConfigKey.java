@@ -14,6 +14,11 @@ import java.util.Objects;
  */
 public record ConfigKey(String name, String type, String unit, String defaultValue, String description) {
 
+    /** Default of a key that must be set. */
+    public static final String REQUIRED = "required";
+    /** Default of an optional key without a value. */
+    public static final String NONE = "none";
+
     public ConfigKey {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");

@@ -25,7 +25,8 @@ public final class StreamsKeys {
             new ConfigKey(TOPIC_SNAPSHOTS, "topic", "", TopologySettings.DEFAULT_SNAPSHOTS_TOPIC,
                     "Input topic of snapshots, keyed by source key."),
             new ConfigKey(TOPIC_CONTROL, "topic", "", TopologySettings.DEFAULT_CONTROL_TOPIC,
-                    "Input topic of operator commands. It must have as many partitions as the snapshots topic."),
+                    "Input topic of operator commands (./permwatch confirm-removals). It must have as many partitions"
+                            + " as the snapshots topic."),
             new ConfigKey(TOPIC_CHANGES, "topic", "", TopologySettings.DEFAULT_CHANGES_TOPIC,
                     "Output topic of change events, append-only."),
             new ConfigKey(TOPIC_CATALOG, "topic", "", TopologySettings.DEFAULT_CATALOG_TOPIC,
@@ -33,17 +34,18 @@ public final class StreamsKeys {
             new ConfigKey(TOPIC_DIFF_REPORTS, "topic", "", TopologySettings.DEFAULT_DIFF_REPORTS_TOPIC,
                     "Output topic with one diff report per snapshot."),
             new ConfigKey(TOPIC_ALERTS, "topic", "", TopologySettings.DEFAULT_ALERTS_TOPIC,
-                    "Output topic of held removals and dead-letter alerts."),
+                    "Output topic of held removals, their confirmation or discarding, and dead letters."),
             new ConfigKey(TOPIC_DEAD_LETTER, "topic", "", TopologySettings.DEFAULT_DEAD_LETTER_TOPIC,
-                    "Output topic of input records that could not be processed, with their original bytes."),
+                    "Output topic of input records that could not be deserialized or failed validation, with their"
+                            + " original bytes."),
             new ConfigKey(BASELINE_EMIT_ADDED, "boolean", "", "false",
-                    "Emit ADDED for every group of a source's first snapshot."),
+                    "true: the first snapshot of a source emits ADDED for every group, with baseline=true."),
             new ConfigKey(REMOVAL_CONFIRMATIONS, "integer", "snapshots", String.valueOf(RemovalPolicy.DEFAULT_CONFIRMATIONS),
-                    "Consecutive snapshots a group must be absent from before it is removed (1 removes at once);"
-                            + " also the number of later snapshots that confirm held removals."),
+                    "Consecutive accepted snapshots a group must be absent from before it is REMOVED (1 removes at"
+                            + " once). Also the number of later snapshots that confirm held removals."),
             new ConfigKey(SHRINK_GUARD_MAX_SHARE, "decimal", "fraction", String.valueOf(RemovalPolicy.DEFAULT_MAX_SHARE),
-                    "Largest share of the catalog, from 0 to 1, that one snapshot may make newly absent before"
-                            + " its removals are held."),
+                    "Largest share of the known groups, from 0 to 1, that one snapshot may make newly absent"
+                            + " before its removals are held."),
             new ConfigKey(SHRINK_GUARD_MAX_COUNT, "integer", "groups", String.valueOf(RemovalPolicy.DEFAULT_MAX_COUNT),
                     "Largest number of groups one snapshot may make newly absent before its removals are held."));
 

@@ -26,13 +26,14 @@ public final class PollerKeys {
             new ConfigKey(SOURCES, "list", "", "required",
                     "Comma-separated source names: letters, digits, '-' and '_'. Each needs the per-source keys below."),
             new ConfigKey(BASE_URL, "URL", "", DEFAULT_BASE_URL,
-                    "Cloudflare API root. Must be https unless the host is loopback; TLS certificates are always"
-                            + " checked."),
+                    "Cloudflare API root. Must be https unless the host is loopback (tests, the demo server). TLS"
+                            + " certificates are always checked, and no key turns that off."),
             new ConfigKey(TOKEN_ENV, "string", "", DEFAULT_TOKEN_ENV,
                     "Environment variable that contains the API token."),
             new ConfigKey(TOKEN_FILE, "path", "", "none",
-                    "File that contains the API token (surrounding whitespace is trimmed). When set, token.env"
-                            + " must not be set."),
+                    "File that contains only the API token (surrounding whitespace is trimmed), for example a Docker"
+                            + " or Kubernetes secret. Set at most one of token.env and token.file. The token is never"
+                            + " read from an argument and never logged."),
             new ConfigKey(TOPIC_SNAPSHOTS, "topic", "", DEFAULT_TOPIC_SNAPSHOTS,
                     "Topic the snapshots are written to."),
             new ConfigKey(TOPIC_POLL_STATUS, "topic", "", DEFAULT_TOPIC_POLL_STATUS,
@@ -41,21 +42,25 @@ public final class PollerKeys {
                     "Topic for SOURCE_UNHEALTHY and SOURCE_RECOVERED alerts."),
             new ConfigKey(RETRY_MAX_ATTEMPTS, "integer", "requests", String.valueOf(DEFAULT_RETRY_MAX_ATTEMPTS),
                     "HTTP requests per poll, the first included, from 1 to 10. Only HTTP 5xx, HTTP 429, timeouts"
-                            + " and broken connections are retried."),
+                            + " and broken connections are retried; an authorization failure, another 4xx, a TLS"
+                            + " failure or invalid content ends the poll at once."),
             new ConfigKey(RETRY_INITIAL_BACKOFF_MS, "integer", "milliseconds",
                     String.valueOf(DEFAULT_RETRY_INITIAL_BACKOFF_MS),
-                    "Upper bound of the random wait before the first retry. It doubles with each further retry."),
+                    "Upper bound of the random wait before the first retry (full jitter). It doubles with each"
+                            + " further retry."),
             new ConfigKey(RETRY_MAX_BACKOFF_MS, "integer", "milliseconds", String.valueOf(DEFAULT_RETRY_MAX_BACKOFF_MS),
                     "Upper bound of any wait between attempts, at least the initial backoff. An HTTP 429 whose"
-                            + " retry-after is longer ends the poll."),
+                            + " retry-after is longer ends the poll and parks the token."),
             new ConfigKey(RATE_LIMIT_REQUESTS_PER_WINDOW, "integer", "requests",
                     String.valueOf(DEFAULT_RATE_LIMIT_REQUESTS_PER_WINDOW),
-                    "Requests Cloudflare allows the token's user per window, shared with all its other clients."),
+                    "Requests Cloudflare allows the token's user per window, shared with the dashboard and all its"
+                            + " other API clients."),
             new ConfigKey(RATE_LIMIT_WINDOW_SECONDS, "integer", "seconds",
                     String.valueOf(DEFAULT_RATE_LIMIT_WINDOW_SECONDS), "Length of the sliding rate-limit window."),
             new ConfigKey(RATE_LIMIT_SHARE, "decimal", "fraction", String.valueOf(DEFAULT_RATE_LIMIT_SHARE),
-                    "Fraction of the user's requests per window this poller may send, above 0 and at most 1. A"
-                            + " request over it is not sent and the poll fails with reason RATE_LIMITED."),
+                    "Fraction of the user's requests per window this poller may send, above 0 and at most 1 (the"
+                            + " default allows 120 requests per 5 minutes for all sources using one token). A request"
+                            + " over it is not sent and the poll fails with reason RATE_LIMITED."),
             new ConfigKey(HEALTH_FAILURE_THRESHOLD, "integer", "polls", String.valueOf(DEFAULT_HEALTH_FAILURE_THRESHOLD),
                     "Failed polls in a row after which a source is unhealthy and one SOURCE_UNHEALTHY alert is"
                             + " written, from 1 to 1000."),
@@ -64,7 +69,8 @@ public final class PollerKeys {
             new ConfigKey(HTTP_REQUEST_TIMEOUT_MS, "integer", "milliseconds", String.valueOf(DEFAULT_REQUEST_TIMEOUT_MS),
                     "Time from sending the request to reading the whole body."),
             new ConfigKey(HTTP_MAX_BODY_BYTES, "integer", "bytes", String.valueOf(DEFAULT_MAX_BODY_BYTES),
-                    "Maximum response body size, at most 256 MiB. Reading stops past it."));
+                    "Maximum response body size (default 8 MiB), at most 256 MiB. Reading stops past it and the"
+                            + " poll fails."));
 
     private static final List<ConfigKey> PER_SOURCE = List.of(
             new ConfigKey(SourceParser.key(SOURCE_PLACEHOLDER, SourceParser.ENDPOINT), "enum", "", "required",
