@@ -133,4 +133,27 @@ class PollerMainTest {
         }
         assertThat(help).contains("milliseconds");
     }
+
+    @Test
+    void secretsStayOutOfLogs(@TempDir final Path dir) throws IOException, PollerMain.UsageException {
+        final Path file = dir.resolve("poller.properties");
+        Files.writeString(file, "permwatch.sources=user\npermwatch.source.user.endpoint=user\n"
+                + "permwatch.source.user.interval=1h\nbootstrap.servers=127.0.0.1:9092\n"
+                + "schema.registry.url=http://127.0.0.1:8081\nbasic.auth.credentials.source=USER_INFO\n"
+                + "basic.auth.user.info=reader:literalFileSecret7\n");
+        final Map<String, String> env = new HashMap<>(ENV);
+        env.put("KAFKA_SASL_JAAS_CONFIG", "jaasFromEnvSecret8");
+
+        final String log;
+        try (LogCapture capture = LogCapture.start()) {
+            PollerMain.loadConfig(new String[] {file.toString()}, env);
+            log = capture.text();
+        }
+
+        assertThat(log).contains("basic.auth.user.info");
+        assertThat(log).contains("KAFKA_BASIC_AUTH_USER_INFO");
+        assertThat(log).contains("sasl.jaas.config");
+        assertThat(log).doesNotContain("literalFileSecret7");
+        assertThat(log).doesNotContain("jaasFromEnvSecret8");
+    }
 }
