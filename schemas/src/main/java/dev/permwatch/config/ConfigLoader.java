@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
  * as {@code _} ({@code permwatch.topic.diff-reports} is {@code PERMWATCH_TOPIC_DIFF_REPORTS},
  * {@code bootstrap.servers} is {@code KAFKA_BOOTSTRAP_SERVERS}). That mapping cannot be reversed,
  * so a variable is matched against the names of the known keys. A {@code PERMWATCH_} variable
- * that matches none is an error, and so is a {@code KAFKA_} one, except the JVM and launcher
- * variables of Kafka's scripts ({@code KAFKA_*_OPTS}, {@code KAFKA_HOME}, {@code KAFKA_DEBUG}).
+ * that matches none is an error, and so is a {@code KAFKA_} one, except the variables of Kafka's
+ * scripts ({@code KAFKA_*_OPTS}, {@code KAFKA_HOME}, {@code KAFKA_DEBUG}, {@code KAFKA_LOG_DIR}) and
+ * the service variables Kubernetes adds ({@code KAFKA_SERVICE_HOST}, {@code KAFKA_PORT_9092_TCP}).
  *
  * <p>Secrets: a secret client key (see {@link ClientKeys#isSecret}) written as a literal value in
  * the file logs a WARN naming the key, because the file is usually readable by more people than
@@ -48,9 +49,16 @@ public final class ConfigLoader {
     public static final String PERMWATCH_ENV_PREFIX = "PERMWATCH_";
     public static final String KAFKA_ENV_PREFIX = "KAFKA_";
 
-    /** Variables that Kafka's shell scripts read; they are not client keys. */
-    private static final Set<String> KAFKA_SCRIPT_VARIABLES = Set.of("KAFKA_HOME", "KAFKA_DEBUG",
-            "KAFKA_LOG_DIR", "KAFKA_MODE", "KAFKA_CLUSTER_ID");
+    /** Variables that Kafka's shell scripts read, besides {@code KAFKA_*_OPTS}; they are not client keys. */
+    private static final Set<String> KAFKA_SCRIPT_VARIABLES = Set.of("KAFKA_HOME", "KAFKA_DEBUG", "KAFKA_LOG_DIR");
+
+    /**
+     * Variables Kubernetes adds for each service in the namespace ({@code <SERVICE>_SERVICE_HOST},
+     * {@code <SERVICE>_PORT_9092_TCP}, ...). A service named {@code kafka} or {@code permwatch-...}
+     * would otherwise stop the app as an unknown variable.
+     */
+    private static final Pattern SERVICE_LINK = Pattern.compile(
+            "[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT|PORT_\\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)");
 
     /** A reference to EnvVarConfigProvider under the usual provider name {@code env}. */
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([^}:]+)}");
@@ -171,6 +179,7 @@ public final class ConfigLoader {
         final Map<String, String> pending = new TreeMap<>(variables);
         applyMatching(pending, keysByVariable(permwatchKeyNames.apply(permwatch)), permwatch, fromEnvironment);
         applyMatching(pending, keysByVariable(permwatchKeyNames.apply(permwatch)), permwatch, fromEnvironment);
+        pending.keySet().removeIf(name -> SERVICE_LINK.matcher(name).matches());
         if (!pending.isEmpty()) {
             final String variable = pending.keySet().iterator().next();
             throw new InvalidConfigException(variable, "Unknown environment variable " + variable
@@ -190,6 +199,7 @@ public final class ConfigLoader {
         final Set<String> candidates = new TreeSet<>(clientKeys.names());
         candidates.addAll(client.keySet());
         applyMatching(variables, keysByVariable(candidates), client, fromEnvironment);
+        variables.keySet().removeIf(name -> SERVICE_LINK.matcher(name).matches());
         if (!variables.isEmpty()) {
             final String variable = variables.keySet().iterator().next();
             throw new InvalidConfigException(variable, "Unknown environment variable " + variable

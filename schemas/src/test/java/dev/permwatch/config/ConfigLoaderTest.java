@@ -291,4 +291,15 @@ class ConfigLoaderTest {
         assertThat(config.properties().getProperty("sasl.jaas.config")).isEqualTo("${env:KAFKA_JAAS_SECRET}");
         assertThat(config.keysFromEnvironment()).isEmpty();
     }
+
+    @Test
+    void kubernetesServiceVariablesAreIgnored() {
+        final Map<String, String> env = Map.of("KAFKA_SERVICE_HOST", "10.0.0.1", "KAFKA_SERVICE_PORT", "9092",
+                "KAFKA_PORT", "tcp://10.0.0.1:9092", "KAFKA_PORT_9092_TCP_ADDR", "10.0.0.1",
+                "PERMWATCH_STREAMS_SERVICE_PORT_METRICS", "8080", "PERMWATCH_STREAMS_PORT", "tcp://10.0.0.2:8080");
+
+        final LoadedConfig config = loader.apply(Map.of(), env, "test");
+
+        assertThat(config.properties()).isEmpty();
+    }
 }
