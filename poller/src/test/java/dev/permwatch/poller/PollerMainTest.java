@@ -156,4 +156,17 @@ class PollerMainTest {
         assertThat(log).doesNotContain("literalFileSecret7");
         assertThat(log).doesNotContain("jaasFromEnvSecret8");
     }
+
+    @Test
+    void tokenVariableWithPrefixIsAccepted(@TempDir final Path dir) throws IOException, PollerMain.UsageException {
+        final Path file = dir.resolve("poller.properties");
+        Files.writeString(file, "permwatch.cloudflare.token.env=PERMWATCH_DEMO_TOKEN\npermwatch.sources=user\n"
+                + "permwatch.source.user.endpoint=user\npermwatch.source.user.interval=1h\n"
+                + "bootstrap.servers=127.0.0.1:9092\n");
+
+        final PollerConfig config = PollerMain.loadConfig(new String[] {file.toString()},
+                Map.of("PERMWATCH_DEMO_TOKEN", "demo-token"));
+
+        assertThat(config.sources()).hasSize(1);
+    }
 }

@@ -67,16 +67,26 @@ public final class ConfigLoader {
 
     private final ClientKeys clientKeys;
     private final Function<Map<String, String>, Set<String>> permwatchKeyNames;
+    private final Set<String> variableNameKeys;
 
     /**
      * @param clientKeys        the Kafka client and serde keys the app accepts outside {@code kafka.}
      * @param permwatchKeyNames returns every permwatch key name the app accepts for the given
      *                          permwatch entries (the poller's per-source keys depend on
      *                          {@code permwatch.sources})
+     * @param variableNameKeys  permwatch keys whose value names an environment variable, such as
+     *                          the poller's token variable; that variable is a value, not an override
      */
-    public ConfigLoader(final ClientKeys clientKeys, final Function<Map<String, String>, Set<String>> permwatchKeyNames) {
+    public ConfigLoader(final ClientKeys clientKeys, final Function<Map<String, String>, Set<String>> permwatchKeyNames,
+                        final Set<String> variableNameKeys) {
         this.clientKeys = Objects.requireNonNull(clientKeys, "clientKeys");
         this.permwatchKeyNames = Objects.requireNonNull(permwatchKeyNames, "permwatchKeyNames");
+        this.variableNameKeys = Set.copyOf(variableNameKeys);
+    }
+
+    /** Creates a loader for an app without keys that name environment variables. */
+    public ConfigLoader(final ClientKeys clientKeys, final Function<Map<String, String>, Set<String>> permwatchKeyNames) {
+        this(clientKeys, permwatchKeyNames, Set.of());
     }
 
     /**
@@ -101,6 +111,7 @@ public final class ConfigLoader {
 
         final Set<String> fromEnvironment = new TreeSet<>();
         applyPermwatchVariables(permwatch, overrides, fromEnvironment);
+        overrides.keySet().removeAll(namedVariables(permwatch));
         applyKafkaVariables(client, overrides, fromEnvironment);
 
         warnAboutLiteralSecrets(client, fromEnvironment, origin);
@@ -180,6 +191,7 @@ public final class ConfigLoader {
         applyMatching(pending, keysByVariable(permwatchKeyNames.apply(permwatch)), permwatch, fromEnvironment);
         applyMatching(pending, keysByVariable(permwatchKeyNames.apply(permwatch)), permwatch, fromEnvironment);
         pending.keySet().removeIf(name -> SERVICE_LINK.matcher(name).matches());
+        pending.keySet().removeAll(namedVariables(permwatch));
         if (!pending.isEmpty()) {
             final String variable = pending.keySet().iterator().next();
             throw new InvalidConfigException(variable, "Unknown environment variable " + variable
@@ -236,6 +248,17 @@ public final class ConfigLoader {
         }
         byVariable.values().removeIf(Objects::isNull);
         return byVariable;
+    }
+
+    private Set<String> namedVariables(final Map<String, String> permwatch) {
+        final Set<String> names = new TreeSet<>();
+        for (final String key : variableNameKeys) {
+            final String name = permwatch.get(key);
+            if (name != null && !name.isEmpty()) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     private static Set<String> referencedVariables(final Iterable<String> values) {

@@ -126,6 +126,6 @@ public final class PollerKeys {
 
     /** Returns the loader for poller files: permwatch keys above, producer and serializer keys beside them. */
     public static ConfigLoader loader() {
-        return new ConfigLoader(ClientKeys.producer(), PollerKeys::keyNames);
+        return new ConfigLoader(ClientKeys.producer(), PollerKeys::keyNames, Set.of(TOKEN_ENV));
     }
 }
