@@ -196,7 +196,7 @@ public final class ConfigLoader {
             final String variable = pending.keySet().iterator().next();
             throw new InvalidConfigException(variable, "Unknown environment variable " + variable
                     + ": it matches no permwatch key. Known variables: "
-                    + keysByVariable(permwatchKeyNames.apply(permwatch)).keySet()
+                    + new TreeSet<>(keysByVariable(permwatchKeyNames.apply(permwatch)).keySet())
                     + ". Fix the name or unset it");
         }
     }
