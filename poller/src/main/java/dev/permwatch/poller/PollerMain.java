@@ -1,15 +1,14 @@
 package dev.permwatch.poller;
 
+import dev.permwatch.config.ConfigHelp;
+import dev.permwatch.config.InvalidConfigException;
 import dev.permwatch.poller.config.PollerConfig;
 import dev.permwatch.poller.config.PollerConfigException;
+import dev.permwatch.poller.config.PollerKeys;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,7 +16,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Command-line entry point: {@code java -jar permwatch-poller.jar <poller.properties>}. The API
+ * Command-line entry point: {@code java -jar permwatch-poller.jar <poller.properties|poller.yaml>}. The API
  * token comes from the environment or a file named in the properties, never from an argument.
  *
  * <p>Exit status: 2 for a usage or configuration error, 1 when the poller fails to start. On
@@ -28,11 +27,26 @@ public final class PollerMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollerMain.class);
 
-    static final String USAGE = "Usage: java -jar permwatch-poller.jar <poller.properties>\n"
+    static final String USAGE = "Usage: java -jar permwatch-poller.jar <poller.properties|poller.yaml>\n"
             + "Polls Cloudflare's API-token permission-group lists and writes snapshots to Kafka.\n"
             + "The API token is read from the environment variable CLOUDFLARE_API_TOKEN, or as set by\n"
-            + "permwatch.cloudflare.token.env or permwatch.cloudflare.token.file in the properties file.\n"
-            + "See poller.properties.example for every key.";
+            + "permwatch.cloudflare.token.env or permwatch.cloudflare.token.file in the configuration file.\n"
+            + "Run with --help for every key; see poller.properties.example and docs/configuration.md.";
+
+    /**
+     * Full help: usage, the override rules, and every permwatch key from the key registry, so the
+     * list cannot drift from the keys the poller accepts.
+     */
+    static String help() {
+        return USAGE + "\n\n"
+                + "Every key can be set by an environment variable: PERMWATCH_ and the rest of a permwatch key in\n"
+                + "upper case with '.' and '-' as '_' (permwatch.topic.snapshots: PERMWATCH_TOPIC_SNAPSHOTS), or\n"
+                + "KAFKA_ and a Kafka producer or serializer key (bootstrap.servers: KAFKA_BOOTSTRAP_SERVERS).\n"
+                + "Other keys go to the Kafka producer and the value serializer; keys under kafka. are passed\n"
+                + "with the prefix removed and without a check. Exit status: 2 for a usage or configuration\n"
+                + "error, 1 when the poller fails to start.\n\n"
+                + "Permwatch keys:\n" + ConfigHelp.text(PollerKeys.all());
+    }
 
     private PollerMain() {
     }
@@ -48,7 +62,7 @@ public final class PollerMain {
 
     public static void main(final String[] args) {
         if (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help"))) {
-            System.out.println(USAGE);
+            System.out.print(help());
             return;
         }
 
@@ -92,33 +106,29 @@ public final class PollerMain {
     }
 
     /**
-     * Reads the properties file named by the only argument and checks it.
+     * Reads the configuration file named by the only argument, applies the environment and checks it.
      *
      * @throws UsageException with a message for the user when the argument is missing, the file
      *                        cannot be read or the configuration is invalid
      */
     static PollerConfig loadConfig(final String[] args, final Map<String, String> env) throws UsageException {
         if (args.length != 1) {
-            throw new UsageException((args.length == 0 ? "Missing the properties file argument.\n"
-                    : "Expected one argument, the properties file, but got " + args.length + ".\n") + USAGE);
+            throw new UsageException((args.length == 0 ? "Missing the configuration file argument.\n"
+                    : "Expected one argument, the configuration file, but got " + args.length + ".\n") + USAGE);
         }
 
         final Path file;
         try {
             file = Path.of(args[0]);
         } catch (final InvalidPathException e) {
-            throw new UsageException("Invalid properties file path '" + args[0] + "': " + e.getReason() + "\n" + USAGE);
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new UsageException("Properties file " + file.toAbsolutePath() + " not found: pass the path of"
-                    + " an existing file, for example a copy of poller.properties.example");
+            throw new UsageException("Invalid configuration file path '" + args[0] + "': " + e.getReason() + "\n" + USAGE);
         }
 
-        final Properties props = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            props.load(reader);
-        } catch (final IOException e) {
-            throw new UsageException("Cannot read properties file " + file.toAbsolutePath() + ": " + e.getMessage());
+        final Properties props;
+        try {
+            props = PollerKeys.loader().load(file, env).properties();
+        } catch (final InvalidConfigException e) {
+            throw new UsageException(e.getMessage());
         }
 
         try {

@@ -79,6 +79,11 @@ public final class AvroSerdeConfig extends AbstractConfig {
         this(configs, true);
     }
 
+    /** Returns the definition of every serde key, for configuration checks and help output. */
+    public static ConfigDef configDef() {
+        return new ConfigDef(DEFINITION);
+    }
+
     /**
      * Parses serde configuration; {@code requireUrl} is false for serdes built with an explicit
      * registry client, which need no URL.

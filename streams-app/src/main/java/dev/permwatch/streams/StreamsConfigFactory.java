@@ -4,15 +4,17 @@ import dev.permwatch.streams.deadletter.DeadLetterDeserializationHandler;
 import dev.permwatch.streams.deadletter.DeadLetterProcessingHandler;
 import dev.permwatch.streams.diff.RemovalPolicy;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -78,10 +80,6 @@ public final class StreamsConfigFactory {
     public static final String DEFAULT_APPLICATION_ID = "permwatch-streams";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
-    private static final List<String> PERMWATCH_KEYS = List.of(TOPIC_SNAPSHOTS, TOPIC_CONTROL, TOPIC_CHANGES,
-            TOPIC_CATALOG, TOPIC_DIFF_REPORTS, TOPIC_ALERTS, TOPIC_DEAD_LETTER, BASELINE_EMIT_ADDED,
-            REMOVAL_CONFIRMATIONS, SHRINK_GUARD_MAX_SHARE, SHRINK_GUARD_MAX_COUNT);
-
     /** Legal Kafka topic names: ASCII letters, digits, '.', '_' and '-', at most 249 characters. */
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -132,10 +130,10 @@ public final class StreamsConfigFactory {
         requirePresent(streams, SCHEMA_REGISTRY_URL,
                 "the Schema Registry URL, for example http://127.0.0.1:8081, or mock://<scope> in tests");
 
-        final Map<String, Object> serdeConfig = new LinkedHashMap<>();
-        for (final String key : streams.stringPropertyNames()) {
-            serdeConfig.put(key, streams.getProperty(key));
-        }
+        // The serdes are built here, not by Kafka Streams, so config provider references such as
+        // ${env:NAME} in basic.auth.user.info are resolved the way a Kafka client resolves them.
+        final Map<String, Object> serdeConfig = new LinkedHashMap<>(
+                new AbstractConfig(new ConfigDef(), streams, false).originals());
         return new StreamsAppConfig(settings, streams, serdeConfig);
     }
 
@@ -159,9 +157,10 @@ public final class StreamsConfigFactory {
 
     private static TopologySettings topologySettings(final Map<String, String> permwatch, final Clock clock) {
         for (final String key : permwatch.keySet()) {
-            if (!PERMWATCH_KEYS.contains(key)) {
+            if (!StreamsKeys.keyNames().contains(key)) {
                 throw new IllegalArgumentException("Unknown setting '" + key + "': keys starting with '" + PREFIX
-                        + "' must be one of " + PERMWATCH_KEYS + ". Fix the spelling or remove the key.");
+                        + "' must be one of " + new TreeSet<>(StreamsKeys.keyNames())
+                        + ". Fix the spelling or remove the key.");
             }
         }
         final TopologySettings defaults = TopologySettings.defaults();

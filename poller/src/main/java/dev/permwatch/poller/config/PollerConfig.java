@@ -138,10 +138,8 @@ public final class PollerConfig {
 
     private static final String PERMWATCH_PREFIX = "permwatch.";
 
-    private static final Set<String> GLOBAL_KEYS = Set.of(BASE_URL, TOKEN_ENV, TOKEN_FILE, SOURCES,
-            TOPIC_SNAPSHOTS, TOPIC_POLL_STATUS, TOPIC_ALERTS, HTTP_CONNECT_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS,
-            HTTP_MAX_BODY_BYTES, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF_MS, RETRY_MAX_BACKOFF_MS,
-            RATE_LIMIT_REQUESTS_PER_WINDOW, RATE_LIMIT_WINDOW_SECONDS, RATE_LIMIT_SHARE, HEALTH_FAILURE_THRESHOLD);
+    /** Keys that do not depend on a source, from the key registry. */
+    private static final Set<String> GLOBAL_KEYS = PollerKeys.globalKeyNames();
 
     private static final Logger LOG = LoggerFactory.getLogger(PollerConfig.class);
 

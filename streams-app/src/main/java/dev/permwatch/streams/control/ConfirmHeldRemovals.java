@@ -1,5 +1,6 @@
 package dev.permwatch.streams.control;
 
+import dev.permwatch.config.InvalidConfigException;
 import dev.permwatch.avro.OperatorCommand;
 import dev.permwatch.avro.OperatorCommandType;
 import dev.permwatch.avro.Source;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,8 +76,9 @@ public final class ConfirmHeldRemovals {
         final StreamsAppConfig config;
         try {
             arguments = Arguments.parse(args);
-            config = StreamsConfigFactory.create(StreamsMain.load(Path.of(arguments.propertiesFile())), clock);
-        } catch (final IllegalArgumentException | IOException e) {
+            config = StreamsConfigFactory.create(StreamsMain.load(Path.of(arguments.propertiesFile()),
+                    System.getenv()), clock);
+        } catch (final IllegalArgumentException | InvalidConfigException e) {
             err.println("Invalid arguments: " + e.getMessage());
             err.println(USAGE);
             return EXIT_USAGE;
