@@ -1,5 +1,6 @@
 package dev.permwatch.poller;
 
+import dev.permwatch.ops.OpsServer;
 import dev.permwatch.poller.config.PollerConfig;
 import dev.permwatch.poller.config.PollerConfigException;
 import org.apache.kafka.common.KafkaException;
@@ -8,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -70,9 +72,24 @@ public final class PollerMain {
             return;
         }
 
+        final OpsServer ops;
+        try {
+            ops = config.ops().enabled()
+                    ? OpsServer.start(config.ops(), app.meterRegistry(), app.liveness(), app.readiness()) : null;
+        } catch (final UncheckedIOException e) {
+            LOG.error("Poller failed to start: {}", e.getMessage());
+            app.close();
+            System.exit(1);
+            return;
+        }
+
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // The app closes first, so readiness turns 503 while running polls finish.
             app.close();
+            if (ops != null) {
+                ops.close();
+            }
             stopped.countDown();
         }, "permwatch-poller-shutdown"));
 

@@ -25,6 +25,23 @@ public record OpsSettings(boolean enabled, String bindAddress, int port) {
     public static final int DEFAULT_POLLER_PORT = 9400;
     public static final int DEFAULT_STREAMS_PORT = 9401;
 
+    /** Invalid value of one {@code permwatch.ops.*} key; the message names the key and the value. */
+    public static final class InvalidSettingException extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String key;
+
+        InvalidSettingException(final String key, final String message) {
+            super(message);
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
     /** Returns settings that start no server. */
     public static OpsSettings disabled() {
         return new OpsSettings(false, DEFAULT_BIND_ADDRESS, -1);
@@ -35,14 +52,14 @@ public record OpsSettings(boolean enabled, String bindAddress, int port) {
      *
      * @param entries     the app's {@code permwatch.} entries, values trimmed; other keys are ignored
      * @param defaultPort port used when {@value #PORT} is absent
-     * @throws IllegalArgumentException on an invalid value; the message names the key and value
+     * @throws InvalidSettingException on an invalid value; the message names the key and value
      */
     public static OpsSettings parse(final Map<String, String> entries, final int defaultPort) {
         final boolean enabled = parseEnabled(entries.get(ENABLED));
         final int port = parsePort(entries.get(PORT), defaultPort);
         final String bindAddress = entries.getOrDefault(BIND_ADDRESS, DEFAULT_BIND_ADDRESS);
         if (bindAddress.isBlank()) {
-            throw new IllegalArgumentException("Invalid value '' for " + BIND_ADDRESS + ": expected an IP address"
+            throw new InvalidSettingException(BIND_ADDRESS, "Invalid value '' for " + BIND_ADDRESS + ": expected an IP address"
                     + " or host name, for example 127.0.0.1, or remove the key for " + DEFAULT_BIND_ADDRESS);
         }
         if (!enabled || port == -1) {
@@ -58,7 +75,7 @@ public record OpsSettings(boolean enabled, String bindAddress, int port) {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException("Invalid value '" + value + "' for " + ENABLED
+            default -> throw new InvalidSettingException(ENABLED, "Invalid value '" + value + "' for " + ENABLED
                     + ": expected true or false");
         };
     }
@@ -73,10 +90,10 @@ public record OpsSettings(boolean enabled, String bindAddress, int port) {
         try {
             port = Integer.parseInt(value);
         } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("Invalid value '" + value + "' for " + PORT + expected);
+            throw new InvalidSettingException(PORT, "Invalid value '" + value + "' for " + PORT + expected);
         }
         if (port < -1 || port > 65535) {
-            throw new IllegalArgumentException("Invalid value '" + value + "' for " + PORT + expected);
+            throw new InvalidSettingException(PORT, "Invalid value '" + value + "' for " + PORT + expected);
         }
         return port;
     }

@@ -1,5 +1,6 @@
 package dev.permwatch.poller.config;
 
+import dev.permwatch.ops.OpsSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,8 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Poller configuration, read from one Java properties file.
@@ -76,6 +79,14 @@ import java.util.TreeSet;
  *     <td>Time from sending the request to reading the whole body, in milliseconds.</td></tr>
  * <tr><td>{@code permwatch.http.max.body.bytes}</td><td>8388608 (8 MiB)</td>
  *     <td>Maximum response body size, in bytes. Reading stops past it. At most 256 MiB.</td></tr>
+ * <tr><td>{@code permwatch.ops.port}</td><td>9400</td>
+ *     <td>TCP port of the metrics and health endpoint ({@code /metrics}, {@code /health/live},
+ *     {@code /health/ready}); 0 picks a free port, -1 turns the endpoint off.</td></tr>
+ * <tr><td>{@code permwatch.ops.bind.address}</td><td>{@code 0.0.0.0}</td>
+ *     <td>Address the endpoint listens on; all interfaces by default, so a scraper can reach a
+ *     container.</td></tr>
+ * <tr><td>{@code permwatch.ops.enabled}</td><td>true</td>
+ *     <td>false turns the endpoint off.</td></tr>
  * <tr><td>any key not starting with {@code permwatch.}</td><td></td>
  *     <td>Passed unchanged to the Kafka producer and its value serializer, for example
  *     {@code bootstrap.servers} (required), {@code schema.registry.url},
@@ -138,10 +149,11 @@ public final class PollerConfig {
 
     private static final String PERMWATCH_PREFIX = "permwatch.";
 
-    private static final Set<String> GLOBAL_KEYS = Set.of(BASE_URL, TOKEN_ENV, TOKEN_FILE, SOURCES,
+    private static final Set<String> GLOBAL_KEYS = Stream.concat(Stream.of(BASE_URL, TOKEN_ENV, TOKEN_FILE, SOURCES,
             TOPIC_SNAPSHOTS, TOPIC_POLL_STATUS, TOPIC_ALERTS, HTTP_CONNECT_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS,
             HTTP_MAX_BODY_BYTES, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF_MS, RETRY_MAX_BACKOFF_MS,
-            RATE_LIMIT_REQUESTS_PER_WINDOW, RATE_LIMIT_WINDOW_SECONDS, RATE_LIMIT_SHARE, HEALTH_FAILURE_THRESHOLD);
+            RATE_LIMIT_REQUESTS_PER_WINDOW, RATE_LIMIT_WINDOW_SECONDS, RATE_LIMIT_SHARE, HEALTH_FAILURE_THRESHOLD),
+            OpsSettings.KEYS.stream()).collect(Collectors.toUnmodifiableSet());
 
     private static final Logger LOG = LoggerFactory.getLogger(PollerConfig.class);
 
@@ -159,6 +171,7 @@ public final class PollerConfig {
     private final long maxBodyBytes;
     private final Properties producerProperties;
     private final String pollerHost;
+    private final OpsSettings ops;
 
     private PollerConfig(final Builder builder) {
         this.baseUrl = builder.baseUrl;
@@ -175,6 +188,7 @@ public final class PollerConfig {
         this.maxBodyBytes = builder.maxBodyBytes;
         this.producerProperties = builder.producerProperties;
         this.pollerHost = builder.pollerHost;
+        this.ops = builder.ops;
     }
 
     /**
@@ -223,6 +237,11 @@ public final class PollerConfig {
         builder.token = TokenLoader.load(permwatchEntries.getOrDefault(TOKEN_ENV, DEFAULT_TOKEN_ENV),
                 permwatchEntries.containsKey(TOKEN_ENV), emptyToNull(permwatchEntries.get(TOKEN_FILE)), env);
         builder.pollerHost = hostName(env);
+        try {
+            builder.ops = OpsSettings.parse(permwatchEntries, OpsSettings.DEFAULT_POLLER_PORT);
+        } catch (final OpsSettings.InvalidSettingException e) {
+            throw new PollerConfigException(e.key(), e.getMessage(), e);
+        }
         return new PollerConfig(builder);
     }
 
@@ -415,6 +434,11 @@ public final class PollerConfig {
         return pollerHost;
     }
 
+    /** Returns where the metrics and health endpoint listens, or disabled settings. */
+    public OpsSettings ops() {
+        return ops;
+    }
+
     /** Describes the configuration for a log line, without the token or producer properties. */
     @Override
     public String toString() {
@@ -444,5 +468,6 @@ public final class PollerConfig {
         private long maxBodyBytes;
         private Properties producerProperties;
         private String pollerHost;
+        private OpsSettings ops;
     }
 }
