@@ -1,5 +1,6 @@
 package dev.permwatch.streams;
 
+import dev.permwatch.ops.OpsSettings;
 import dev.permwatch.streams.deadletter.DeadLetterDeserializationHandler;
 import dev.permwatch.streams.deadletter.DeadLetterProcessingHandler;
 import dev.permwatch.streams.diff.RemovalPolicy;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Splits the streams app's properties into permwatch settings and Kafka Streams configuration.
@@ -46,6 +48,12 @@ import java.util.regex.Pattern;
  *     snapshot may make newly absent before its removals are held</td></tr>
  * <tr><td>{@value #SHRINK_GUARD_MAX_COUNT}</td><td>25</td><td>largest number of groups one snapshot may
  *     make newly absent before its removals are held</td></tr>
+ * <tr><td>{@value dev.permwatch.ops.OpsSettings#PORT}</td><td>9401</td><td>TCP port of the metrics and
+ *     health endpoint; 0 picks a free port, -1 turns it off</td></tr>
+ * <tr><td>{@value dev.permwatch.ops.OpsSettings#BIND_ADDRESS}</td><td>0.0.0.0</td><td>address the
+ *     endpoint listens on; all interfaces by default, so a scraper can reach a container</td></tr>
+ * <tr><td>{@value dev.permwatch.ops.OpsSettings#ENABLED}</td><td>true</td><td>false turns the endpoint
+ *     off</td></tr>
  * </table>
  *
  * <p>The factory also sets the Kafka Streams error handling, so that no input record is dropped
@@ -78,9 +86,9 @@ public final class StreamsConfigFactory {
     public static final String DEFAULT_APPLICATION_ID = "permwatch-streams";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
-    private static final List<String> PERMWATCH_KEYS = List.of(TOPIC_SNAPSHOTS, TOPIC_CONTROL, TOPIC_CHANGES,
-            TOPIC_CATALOG, TOPIC_DIFF_REPORTS, TOPIC_ALERTS, TOPIC_DEAD_LETTER, BASELINE_EMIT_ADDED,
-            REMOVAL_CONFIRMATIONS, SHRINK_GUARD_MAX_SHARE, SHRINK_GUARD_MAX_COUNT);
+    private static final List<String> PERMWATCH_KEYS = Stream.concat(Stream.of(TOPIC_SNAPSHOTS, TOPIC_CONTROL,
+            TOPIC_CHANGES, TOPIC_CATALOG, TOPIC_DIFF_REPORTS, TOPIC_ALERTS, TOPIC_DEAD_LETTER, BASELINE_EMIT_ADDED,
+            REMOVAL_CONFIRMATIONS, SHRINK_GUARD_MAX_SHARE, SHRINK_GUARD_MAX_COUNT), OpsSettings.KEYS.stream()).toList();
 
     /** Legal Kafka topic names: ASCII letters, digits, '.', '_' and '-', at most 249 characters. */
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -99,7 +107,8 @@ public final class StreamsConfigFactory {
      * @throws IllegalArgumentException on an unknown {@code permwatch.} key, an invalid topic name,
      *                                  boolean or number, an error-handling key set to another value,
      *                                  or a missing {@code bootstrap.servers} or
-     *                                  {@code schema.registry.url}. The message names the key.
+     *                                  {@code schema.registry.url}, or an invalid {@code permwatch.ops.*}
+     *                                  value. The message names the key.
      */
     public static StreamsAppConfig create(final Properties props, final Clock clock) {
         final Map<String, String> permwatch = new LinkedHashMap<>();
@@ -113,6 +122,7 @@ public final class StreamsConfigFactory {
         }
 
         final TopologySettings settings = topologySettings(permwatch, clock);
+        final OpsSettings ops = OpsSettings.parse(permwatch, OpsSettings.DEFAULT_STREAMS_PORT);
 
         streams.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         streams.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -136,7 +146,7 @@ public final class StreamsConfigFactory {
         for (final String key : streams.stringPropertyNames()) {
             serdeConfig.put(key, streams.getProperty(key));
         }
-        return new StreamsAppConfig(settings, streams, serdeConfig);
+        return new StreamsAppConfig(settings, streams, serdeConfig, ops);
     }
 
     /**
