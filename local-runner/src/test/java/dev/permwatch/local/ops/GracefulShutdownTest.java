@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -58,13 +59,16 @@ class GracefulShutdownTest {
     private static final String APPLICATION_ID = "permwatch-shutdown-test";
     private static final Duration GENEROUS = Duration.ofSeconds(90);
     /** Longer than the test, so the transaction opened by the first snapshot is open at SIGTERM. */
-    private static final String COMMIT_INTERVAL_MS = "600000";
+    private static final String COMMIT_INTERVAL_MS = "120000";
+    /** Kafka Streams rejects a transaction timeout below the commit interval. */
+    private static final String TRANSACTION_TIMEOUT_MS = "180000";
     /** Shorter than the poller's 10 s grace, so the in-flight poll completes during the stop. */
     private static final long SLOW_RESPONSE_SECONDS = 4;
     private static final String LIST = "{\"success\":true,\"errors\":[],\"messages\":[],\"result\":["
             + "{\"id\":\"c8fed203ed3043cba015a93ad1616f1f\",\"name\":\"Zone Read\",\"scopes\":[\"com.cloudflare.api.account.zone\"]}]}";
 
-    @TempDir
+    /** Kept after a failure, so the logs of the child JVMs can be read. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path workDir;
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -98,6 +102,7 @@ class GracefulShutdownTest {
             final StreamsInstance streams = new StreamsInstance("streams-1", workDir.resolve("streams-1"),
                     new StreamsInstance.Settings(broker.bootstrapServers(), registry.url(), APPLICATION_ID,
                             Duration.ofSeconds(10), 0, Map.of("commit.interval.ms", COMMIT_INTERVAL_MS,
+                            "producer.transaction.timeout.ms", TRANSACTION_TIMEOUT_MS,
                             OpsSettings.PORT, Integer.toString(streamsPort))));
             final int pollerPort = freePort();
             try (streams; ChildJvm poller = ChildJvm.start("poller", PollerMain.class.getName(),
