@@ -57,7 +57,7 @@ public final class PollerApp implements AutoCloseable {
      */
     static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-    /** Wait between attempts of the start-up producer check while no broker answers. */
+    /** Wait between attempts of the start-up producer check while no broker responds. */
     static final Duration PRODUCER_CHECK_RETRY = Duration.ofSeconds(5);
 
     private final PollerConfig config;

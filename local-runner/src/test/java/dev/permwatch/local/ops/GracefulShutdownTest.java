@@ -50,8 +50,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Stops the real poller and streams app with SIGTERM, as an orchestrator does, while a poll is in
- * flight and a Kafka Streams transaction is open, then checks that the poll finished, the
- * transaction was committed and both processes exited with the documented status.
+ * flight and a Kafka Streams transaction is open. The poll must finish, the transaction must be
+ * committed and both processes must exit with the documented status.
  */
 class GracefulShutdownTest {
 

@@ -55,7 +55,7 @@ public final class DiffMetrics {
         this.registry = Objects.requireNonNull(registry, "registry");
     }
 
-    /** Returns metrics that count into a registry nobody reads, for topologies built without an app. */
+    /** Returns metrics backed by an empty composite registry, which drops every measurement; for topologies built without an app. */
     public static DiffMetrics discarding() {
         return new DiffMetrics(new CompositeMeterRegistry());
     }
