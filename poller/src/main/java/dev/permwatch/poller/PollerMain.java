@@ -2,6 +2,7 @@ package dev.permwatch.poller;
 
 import dev.permwatch.config.ConfigHelp;
 import dev.permwatch.config.InvalidConfigException;
+import dev.permwatch.ops.OpsServer;
 import dev.permwatch.poller.config.PollerConfig;
 import dev.permwatch.poller.config.PollerConfigException;
 import dev.permwatch.poller.config.PollerKeys;
@@ -9,6 +10,7 @@ import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.UncheckedIOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -84,9 +86,24 @@ public final class PollerMain {
             return;
         }
 
+        final OpsServer ops;
+        try {
+            ops = config.ops().enabled()
+                    ? OpsServer.start(config.ops(), app.meterRegistry(), app.liveness(), app.readiness()) : null;
+        } catch (final UncheckedIOException e) {
+            LOG.error("Poller failed to start: {}", e.getMessage());
+            app.close();
+            System.exit(1);
+            return;
+        }
+
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // The app closes first, so readiness turns 503 while running polls finish.
             app.close();
+            if (ops != null) {
+                ops.close();
+            }
             stopped.countDown();
         }, "permwatch-poller-shutdown"));
 

@@ -6,6 +6,7 @@ import dev.permwatch.avro.Snapshot;
 import dev.permwatch.poller.PollFailure.Reason;
 import dev.permwatch.poller.cloudflare.FetchResult;
 import dev.permwatch.poller.config.SourceConfig;
+import dev.permwatch.poller.health.FailureCause;
 import dev.permwatch.poller.health.HealthAlerts;
 import dev.permwatch.poller.health.PollStatuses;
 import dev.permwatch.poller.health.SourceHealth;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -105,6 +107,7 @@ public final class SourcePoller {
         } catch (final RuntimeException e) {
             LOG.warn("source={} poll listener failed on snapshot {}", source.name(), snapshot.getSnapshotId(), e);
         }
+        reportFinished(null, attempts, startedAt);
     }
 
     private void fail(final PollFailure failure, final int attempts, final Instant startedAt) {
@@ -124,6 +127,15 @@ public final class SourcePoller {
             listener.onFailure(source.name(), failure);
         } catch (final RuntimeException e) {
             LOG.warn("source={} poll listener failed on a failure report", source.name(), e);
+        }
+        reportFinished(FailureCause.of(failure), attempts, startedAt);
+    }
+
+    private void reportFinished(final FailureCause cause, final int attempts, final Instant startedAt) {
+        try {
+            listener.onPollFinished(source.name(), cause, Duration.ofMillis(elapsedMillis(startedAt)), attempts);
+        } catch (final RuntimeException e) {
+            LOG.warn("source={} poll listener failed on the end of a poll", source.name(), e);
         }
     }
 

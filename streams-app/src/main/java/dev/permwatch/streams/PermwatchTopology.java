@@ -13,6 +13,7 @@ import dev.permwatch.serde.SpecificAvroSerde;
 import dev.permwatch.streams.deadletter.RejectedRecordException;
 import dev.permwatch.streams.diff.DiffResult;
 import dev.permwatch.streams.diff.SnapshotDiff;
+import dev.permwatch.streams.metrics.DiffMetrics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serde;
@@ -79,6 +80,16 @@ public final class PermwatchTopology {
      *                    other registry settings), passed to each serde's {@code configure}
      */
     public static Topology build(final TopologySettings settings, final Map<String, ?> serdeConfig) {
+        return build(settings, serdeConfig, DiffMetrics.discarding());
+    }
+
+    /**
+     * Builds the topology with its processor counting into {@code metrics}.
+     *
+     * @see #build(TopologySettings, Map)
+     */
+    public static Topology build(final TopologySettings settings, final Map<String, ?> serdeConfig,
+                                 final DiffMetrics metrics) {
         final Serde<String> keySerde = Serdes.String();
         final Serde<Snapshot> snapshotSerde = valueSerde(serdeConfig);
         final Serde<OperatorCommand> commandSerde = valueSerde(serdeConfig);
@@ -91,7 +102,7 @@ public final class PermwatchTopology {
         topology.addSource(CONTROL_SOURCE_NODE, keySerde.deserializer(), commandSerde.deserializer(),
                 settings.controlTopic());
 
-        topology.addProcessor(DIFF_PROCESSOR, () -> new SnapshotDiffProcessor(settings), SOURCE_NODE,
+        topology.addProcessor(DIFF_PROCESSOR, () -> new SnapshotDiffProcessor(settings, metrics), SOURCE_NODE,
                 CONTROL_SOURCE_NODE);
         topology.addStateStore(sourceStateStore(settings, PermwatchTopology.<SourceState>valueSerde(serdeConfig)),
                 DIFF_PROCESSOR);
@@ -145,14 +156,16 @@ public final class PermwatchTopology {
     static final class SnapshotDiffProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
         private final TopologySettings settings;
+        private final DiffMetrics metrics;
         private final SnapshotDiff diff;
         private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, SourceState> store;
         private Sensor rejectedSensor;
         private Sensor rejectedCommandsSensor;
 
-        SnapshotDiffProcessor(final TopologySettings settings) {
+        SnapshotDiffProcessor(final TopologySettings settings, final DiffMetrics metrics) {
             this.settings = settings;
+            this.metrics = metrics;
             this.diff = new SnapshotDiff(settings.emitBaselineAdded(), settings.removalPolicy(), settings.clock());
         }
 
@@ -216,6 +229,7 @@ public final class PermwatchTopology {
 
             forwardResult(record, sourceKey, result);
             logProcessed(sourceKey, result);
+            metrics.record(sourceKey, result);
         }
 
         private void processCommand(final Record<String, SpecificRecord> record) {
@@ -245,6 +259,7 @@ public final class PermwatchTopology {
             }
             store.put(sourceKey, result.get().newState());
             forwardResult(record, sourceKey, result.get());
+            metrics.record(sourceKey, result.get());
             LOG.info("Confirmed held removals: source={} snapshot={} removed={} requestedBy={}",
                     sourceKey, command.getSnapshotId(), result.get().removedGroupIds().size(),
                     command.getRequestedBy());

@@ -1,5 +1,11 @@
 package dev.permwatch.streams;
 
+import dev.permwatch.ops.HealthCheck;
+import dev.permwatch.ops.OpsMeters;
+import dev.permwatch.ops.OpsSettings;
+import dev.permwatch.streams.metrics.DiffMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -11,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -32,6 +39,8 @@ public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
 
     private final StreamsAppConfig config;
+    private final OpsMeters meters = new OpsMeters("permwatch-streams");
+    private final KafkaStreamsMetrics streamsMetrics;
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -50,8 +59,20 @@ public final class StreamsApp implements AutoCloseable {
     /** Builds the app with the given clock for {@code detectedAt}, for tests and replays. */
     public StreamsApp(final Properties props, final Clock clock) {
         this.config = StreamsConfigFactory.create(props, clock);
-        final Topology topology = PermwatchTopology.build(config.topologySettings(), config.serdeConfig());
-        this.streams = new KafkaStreams(topology, config.streamsProperties());
+        final DiffMetrics diffMetrics = new DiffMetrics(meters.registry());
+        final Topology topology = PermwatchTopology.build(config.topologySettings(), config.serdeConfig(),
+                diffMetrics);
+        // The dead-letter handlers read the metrics instance from the configuration they are given.
+        final Properties streamsProperties = config.streamsProperties();
+        streamsProperties.put(DiffMetrics.CONFIG_KEY, diffMetrics);
+        try {
+            this.streams = new KafkaStreams(topology, streamsProperties);
+        } catch (final RuntimeException e) {
+            meters.close();
+            throw e;
+        }
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters.registry());
         streams.setStateListener(this::onStateChange);
         streams.setUncaughtExceptionHandler(exception -> {
             if (failure == null) {
@@ -81,6 +102,37 @@ public final class StreamsApp implements AutoCloseable {
         streams.start();
         final StreamsConfig streamsConfig = new StreamsConfig(config.streamsProperties());
         BootstrapCheck.startAsync(streamsConfig.getAdminConfigs("permwatch-bootstrap-check"), BootstrapCheck.TIMEOUT);
+    }
+
+    /** Returns the registry with the diff meters, the Kafka Streams client metrics and the JVM meters. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return meters.registry();
+    }
+
+    /** Returns where the metrics and health endpoint should listen, as configured. */
+    public OpsSettings opsSettings() {
+        return config.ops();
+    }
+
+    /**
+     * Returns the liveness check: the client is not in ERROR, PENDING_ERROR or NOT_RUNNING. CREATED
+     * counts as live, so the check passes before {@link #start()}.
+     */
+    public List<HealthCheck> liveness() {
+        return List.of(new HealthCheck("streams-state", () -> {
+            final KafkaStreams.State state = streams.state();
+            final boolean live = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                    && state != KafkaStreams.State.NOT_RUNNING;
+            return new HealthCheck.State(live, state.name());
+        }));
+    }
+
+    /** Returns the readiness check: the client is RUNNING, so every assigned task processes records. */
+    public List<HealthCheck> readiness() {
+        return List.of(new HealthCheck("streams-state", () -> {
+            final KafkaStreams.State state = streams.state();
+            return new HealthCheck.State(state == KafkaStreams.State.RUNNING, state.name());
+        }));
     }
 
     /** Returns the current state of the Kafka Streams client. */
@@ -135,6 +187,8 @@ public final class StreamsApp implements AutoCloseable {
                 .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT);
         final boolean closed = streams.close(options);
+        streamsMetrics.close();
+        meters.close();
         if (closed) {
             LOG.info("Stopped streams app");
         } else {

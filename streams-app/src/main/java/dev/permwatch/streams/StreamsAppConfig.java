@@ -1,5 +1,7 @@
 package dev.permwatch.streams;
 
+import dev.permwatch.ops.OpsSettings;
+
 import java.util.Map;
 import java.util.Properties;
 
@@ -10,9 +12,11 @@ import java.util.Properties;
  * @param streamsProperties the Kafka Streams configuration with defaults applied
  * @param serdeConfig       configuration passed to every serde: all keys that do not start with
  *                          {@code permwatch.}, with defaults applied
+ * @param ops               where the metrics and health endpoint listens
  */
 public record StreamsAppConfig(
         TopologySettings topologySettings,
         Properties streamsProperties,
-        Map<String, Object> serdeConfig) {
+        Map<String, Object> serdeConfig,
+        OpsSettings ops) {
 }

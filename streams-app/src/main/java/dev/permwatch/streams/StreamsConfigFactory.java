@@ -1,5 +1,6 @@
 package dev.permwatch.streams;
 
+import dev.permwatch.ops.OpsSettings;
 import dev.permwatch.streams.deadletter.DeadLetterDeserializationHandler;
 import dev.permwatch.streams.deadletter.DeadLetterProcessingHandler;
 import dev.permwatch.streams.diff.RemovalPolicy;
@@ -48,6 +49,12 @@ import java.util.regex.Pattern;
  *     snapshot may make newly absent before its removals are held</td></tr>
  * <tr><td>{@value #SHRINK_GUARD_MAX_COUNT}</td><td>25</td><td>largest number of groups one snapshot may
  *     make newly absent before its removals are held</td></tr>
+ * <tr><td>{@value dev.permwatch.ops.OpsSettings#PORT}</td><td>9401</td><td>TCP port of the metrics and
+ *     health endpoint; 0 picks a free port, -1 turns it off</td></tr>
+ * <tr><td>{@value dev.permwatch.ops.OpsSettings#BIND_ADDRESS}</td><td>0.0.0.0</td><td>address the
+ *     endpoint listens on; all interfaces by default, so a scraper can reach a container</td></tr>
+ * <tr><td>{@value dev.permwatch.ops.OpsSettings#ENABLED}</td><td>true</td><td>false turns the endpoint
+ *     off</td></tr>
  * </table>
  *
  * <p>The factory also sets the Kafka Streams error handling, so that no input record is dropped
@@ -97,7 +104,8 @@ public final class StreamsConfigFactory {
      * @throws IllegalArgumentException on an unknown {@code permwatch.} key, an invalid topic name,
      *                                  boolean or number, an error-handling key set to another value,
      *                                  or a missing {@code bootstrap.servers} or
-     *                                  {@code schema.registry.url}. The message names the key.
+     *                                  {@code schema.registry.url}, or an invalid {@code permwatch.ops.*}
+     *                                  value. The message names the key.
      */
     public static StreamsAppConfig create(final Properties props, final Clock clock) {
         final Map<String, String> permwatch = new LinkedHashMap<>();
@@ -111,6 +119,7 @@ public final class StreamsConfigFactory {
         }
 
         final TopologySettings settings = topologySettings(permwatch, clock);
+        final OpsSettings ops = OpsSettings.parse(permwatch, OpsSettings.DEFAULT_STREAMS_PORT);
 
         streams.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         streams.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -134,7 +143,7 @@ public final class StreamsConfigFactory {
         // ${env:NAME} in basic.auth.user.info are resolved the way a Kafka client resolves them.
         final Map<String, Object> serdeConfig = new LinkedHashMap<>(
                 new AbstractConfig(new ConfigDef(), streams, false).originals());
-        return new StreamsAppConfig(settings, streams, serdeConfig);
+        return new StreamsAppConfig(settings, streams, serdeConfig, ops);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.permwatch.streams;
 import dev.permwatch.config.ClientKeys;
 import dev.permwatch.config.ConfigKey;
 import dev.permwatch.config.ConfigLoader;
+import dev.permwatch.ops.OpsSettings;
 import dev.permwatch.serde.AvroSerdeConfig;
 import dev.permwatch.streams.diff.RemovalPolicy;
 import org.apache.kafka.streams.StreamsConfig;
@@ -47,7 +48,14 @@ public final class StreamsKeys {
                     "Largest share of the known groups, from 0 to 1, that one snapshot may make newly absent"
                             + " before its removals are held."),
             new ConfigKey(SHRINK_GUARD_MAX_COUNT, "integer", "groups", String.valueOf(RemovalPolicy.DEFAULT_MAX_COUNT),
-                    "Largest number of groups one snapshot may make newly absent before its removals are held."));
+                    "Largest number of groups one snapshot may make newly absent before its removals are held."),
+            new ConfigKey(OpsSettings.ENABLED, "boolean", "", "true",
+                    "Whether the metrics and health endpoint runs (/metrics, /health/live, /health/ready)."),
+            new ConfigKey(OpsSettings.PORT, "integer", "port", String.valueOf(OpsSettings.DEFAULT_STREAMS_PORT),
+                    "TCP port of the metrics and health endpoint; 0 picks a free port, -1 turns the endpoint off."),
+            new ConfigKey(OpsSettings.BIND_ADDRESS, "string", "", OpsSettings.DEFAULT_BIND_ADDRESS,
+                    "Address the endpoint listens on. The default, every interface, lets a scraper in another"
+                            + " container reach it; the endpoint has no authentication."));
 
     private StreamsKeys() {
     }

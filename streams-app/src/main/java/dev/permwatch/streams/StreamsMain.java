@@ -2,6 +2,7 @@ package dev.permwatch.streams;
 
 import dev.permwatch.config.ConfigHelp;
 import dev.permwatch.config.InvalidConfigException;
+import dev.permwatch.ops.OpsServer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -95,7 +97,22 @@ public final class StreamsMain {
             return EXIT_USAGE;
         }
 
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "permwatch-streams-shutdown"));
+        final OpsServer ops;
+        try {
+            ops = app.opsSettings().enabled()
+                    ? OpsServer.start(app.opsSettings(), app.meterRegistry(), app.liveness(), app.readiness()) : null;
+        } catch (final UncheckedIOException e) {
+            LOG.error("Streams app failed to start: {}", e.getMessage());
+            app.close();
+            return EXIT_FAILED;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // The client closes first, so readiness turns 503 while it commits and leaves the group.
+            app.close();
+            if (ops != null) {
+                ops.close();
+            }
+        }, "permwatch-streams-shutdown"));
         app.start();
         try {
             // Returns when the shutdown hook closes the client or the client stops on an error.

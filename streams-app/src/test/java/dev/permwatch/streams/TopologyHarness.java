@@ -9,6 +9,7 @@ import dev.permwatch.avro.Snapshot;
 import dev.permwatch.avro.SourceState;
 import dev.permwatch.schemas.Sources;
 import dev.permwatch.serde.SpecificAvroSerde;
+import dev.permwatch.streams.metrics.DiffMetrics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
@@ -49,6 +50,12 @@ final class TopologyHarness implements AutoCloseable {
      */
     TopologyHarness(final TopologySettings settings, final String registryScope, final Path stateDir,
                     final String guarantee) {
+        this(settings, registryScope, stateDir, guarantee, DiffMetrics.discarding());
+    }
+
+    /** Like the other constructor, with the processor and the dead-letter handlers counting into {@code metrics}. */
+    TopologyHarness(final TopologySettings settings, final String registryScope, final Path stateDir,
+                    final String guarantee, final DiffMetrics metrics) {
         final Map<String, Object> serdeConfig = Map.of("schema.registry.url", "mock://" + registryScope);
 
         final Properties props = new Properties();
@@ -58,8 +65,10 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         props.putAll(serdeConfig);
         props.putAll(StreamsConfigFactory.errorHandlingProperties(settings));
+        props.put(DiffMetrics.CONFIG_KEY, metrics);
 
-        driver = new TopologyTestDriver(PermwatchTopology.build(settings, serdeConfig), props, Instant.EPOCH);
+        driver = new TopologyTestDriver(PermwatchTopology.build(settings, serdeConfig, metrics), props,
+                Instant.EPOCH);
         snapshots = driver.createInputTopic(settings.snapshotsTopic(), Serdes.String().serializer(),
                 TopologyHarness.<Snapshot>valueSerde(serdeConfig).serializer());
         rawSnapshots = driver.createInputTopic(settings.snapshotsTopic(), Serdes.ByteArray().serializer(),

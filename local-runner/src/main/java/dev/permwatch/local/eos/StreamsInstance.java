@@ -203,6 +203,20 @@ public final class StreamsInstance implements AutoCloseable {
         return dir.resolve("streams-app.log");
     }
 
+    /**
+     * Asks the JVM to stop with SIGTERM, so the streams app closes and commits, and kills it if it
+     * still runs after {@code timeout}.
+     *
+     * @return the exit code
+     * @throws IllegalStateException if the instance was never started
+     */
+    public int stop(final Duration timeout) {
+        if (jvm == null) {
+            throw new IllegalStateException(name + " was never started, so it cannot be stopped");
+        }
+        return jvm.stop(timeout);
+    }
+
     /** Kills the JVM if it still runs. */
     @Override
     public void close() {
@@ -231,6 +245,9 @@ public final class StreamsInstance implements AutoCloseable {
         props.put("session.timeout.ms", String.valueOf(settings.sessionTimeout().toMillis()));
         props.put("heartbeat.interval.ms", String.valueOf(Math.max(500, settings.sessionTimeout().toMillis() / 4)));
         props.put("permwatch.baseline.emit-added", "false");
+        // A random loopback port, so that several instances on one machine do not collide on 9401.
+        props.put("permwatch.ops.port", "0");
+        props.put("permwatch.ops.bind.address", "127.0.0.1");
         props.putAll(settings.overrides());
         try (OutputStream out = Files.newOutputStream(propertiesFile())) {
             props.store(out, "Streams app instance " + name);

@@ -186,6 +186,8 @@ class PollerCrashRestartTest {
         props.put("permwatch.cloudflare.base.url", "http://127.0.0.1:" + api.getPort() + "/client/v4");
         props.put("permwatch.cloudflare.token.file", tokenFile.toString());
         props.put("permwatch.sources", "user");
+        props.put("permwatch.ops.port", "0");
+        props.put("permwatch.ops.bind.address", "127.0.0.1");
         props.put("permwatch.source.user.endpoint", "user");
         // The poller's minimum interval. Each start polls at once, so the series needs one interval.
         props.put("permwatch.source.user.interval", "PT10S");

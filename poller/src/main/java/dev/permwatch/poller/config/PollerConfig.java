@@ -1,5 +1,6 @@
 package dev.permwatch.poller.config;
 
+import dev.permwatch.ops.OpsSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +77,14 @@ import java.util.TreeSet;
  *     <td>Time from sending the request to reading the whole body, in milliseconds.</td></tr>
  * <tr><td>{@code permwatch.http.max.body.bytes}</td><td>8388608 (8 MiB)</td>
  *     <td>Maximum response body size, in bytes. Reading stops past it. At most 256 MiB.</td></tr>
+ * <tr><td>{@code permwatch.ops.port}</td><td>9400</td>
+ *     <td>TCP port of the metrics and health endpoint ({@code /metrics}, {@code /health/live},
+ *     {@code /health/ready}); 0 picks a free port, -1 turns the endpoint off.</td></tr>
+ * <tr><td>{@code permwatch.ops.bind.address}</td><td>{@code 0.0.0.0}</td>
+ *     <td>Address the endpoint listens on; all interfaces by default, so a scraper can reach a
+ *     container.</td></tr>
+ * <tr><td>{@code permwatch.ops.enabled}</td><td>true</td>
+ *     <td>false turns the endpoint off.</td></tr>
  * <tr><td>any key not starting with {@code permwatch.}</td><td></td>
  *     <td>Passed unchanged to the Kafka producer and its value serializer, for example
  *     {@code bootstrap.servers} (required), {@code schema.registry.url},
@@ -157,6 +166,7 @@ public final class PollerConfig {
     private final long maxBodyBytes;
     private final Properties producerProperties;
     private final String pollerHost;
+    private final OpsSettings ops;
 
     private PollerConfig(final Builder builder) {
         this.baseUrl = builder.baseUrl;
@@ -173,6 +183,7 @@ public final class PollerConfig {
         this.maxBodyBytes = builder.maxBodyBytes;
         this.producerProperties = builder.producerProperties;
         this.pollerHost = builder.pollerHost;
+        this.ops = builder.ops;
     }
 
     /**
@@ -221,6 +232,11 @@ public final class PollerConfig {
         builder.token = TokenLoader.load(permwatchEntries.getOrDefault(TOKEN_ENV, DEFAULT_TOKEN_ENV),
                 permwatchEntries.containsKey(TOKEN_ENV), emptyToNull(permwatchEntries.get(TOKEN_FILE)), env);
         builder.pollerHost = hostName(env);
+        try {
+            builder.ops = OpsSettings.parse(permwatchEntries, OpsSettings.DEFAULT_POLLER_PORT);
+        } catch (final OpsSettings.InvalidSettingException e) {
+            throw new PollerConfigException(e.key(), e.getMessage(), e);
+        }
         return new PollerConfig(builder);
     }
 
@@ -413,6 +429,11 @@ public final class PollerConfig {
         return pollerHost;
     }
 
+    /** Returns where the metrics and health endpoint listens, or disabled settings. */
+    public OpsSettings ops() {
+        return ops;
+    }
+
     /** Describes the configuration for a log line, without the token or producer properties. */
     @Override
     public String toString() {
@@ -442,5 +463,6 @@ public final class PollerConfig {
         private long maxBodyBytes;
         private Properties producerProperties;
         private String pollerHost;
+        private OpsSettings ops;
     }
 }

@@ -3,6 +3,7 @@ package dev.permwatch.poller.config;
 import dev.permwatch.config.ClientKeys;
 import dev.permwatch.config.ConfigKey;
 import dev.permwatch.config.ConfigLoader;
+import dev.permwatch.ops.OpsSettings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +71,14 @@ public final class PollerKeys {
                     "Time from sending the request to reading the whole body."),
             new ConfigKey(HTTP_MAX_BODY_BYTES, "integer", "bytes", String.valueOf(DEFAULT_MAX_BODY_BYTES),
                     "Maximum response body size (default 8 MiB), at most 256 MiB. Reading stops past it and the"
-                            + " poll fails."));
+                            + " poll fails."),
+            new ConfigKey(OpsSettings.ENABLED, "boolean", "", "true",
+                    "Whether the metrics and health endpoint runs (/metrics, /health/live, /health/ready)."),
+            new ConfigKey(OpsSettings.PORT, "integer", "port", String.valueOf(OpsSettings.DEFAULT_POLLER_PORT),
+                    "TCP port of the metrics and health endpoint; 0 picks a free port, -1 turns the endpoint off."),
+            new ConfigKey(OpsSettings.BIND_ADDRESS, "string", "", OpsSettings.DEFAULT_BIND_ADDRESS,
+                    "Address the endpoint listens on. The default, every interface, lets a scraper in another"
+                            + " container reach it; the endpoint has no authentication."));
 
     private static final List<ConfigKey> PER_SOURCE = List.of(
             new ConfigKey(SourceParser.key(SOURCE_PLACEHOLDER, SourceParser.ENDPOINT), "enum", "", "required",

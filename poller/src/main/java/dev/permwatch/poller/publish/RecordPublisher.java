@@ -6,6 +6,8 @@ import dev.permwatch.avro.Snapshot;
 import dev.permwatch.poller.config.PollerConfig;
 import dev.permwatch.schemas.Sources;
 import org.apache.avro.specific.SpecificRecord;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -127,6 +129,26 @@ public final class RecordPublisher implements AutoCloseable {
             throw new PublishException("Writing " + description + " of " + key + " to topic " + topic
                     + " failed: " + e, e);
         }
+    }
+
+    /**
+     * Binds the producer's own metrics ({@code kafka.producer.*}) to {@code registry}. Close the
+     * returned binder before the producer to remove them.
+     */
+    public KafkaClientMetrics bindMetrics(final MeterRegistry registry) {
+        final KafkaClientMetrics metrics = new KafkaClientMetrics(producer);
+        metrics.bindTo(registry);
+        return metrics;
+    }
+
+    /**
+     * Returns the partition count of the snapshots topic. The producer fetches the topic's metadata
+     * from a broker unless it has it cached, so a first success proves the brokers were reachable.
+     *
+     * @throws KafkaException if the metadata cannot be fetched within the producer's {@code max.block.ms}
+     */
+    public int snapshotsPartitionCount() {
+        return producer.partitionsFor(topics.snapshots()).size();
     }
 
     /** Closes the producer, waiting up to 30 s for records still in flight. */

@@ -176,6 +176,18 @@ public final class PollScheduler implements AutoCloseable {
         return triggers;
     }
 
+    /**
+     * Returns whether Quartz is started and neither paused nor shut down. False before
+     * {@link #start()}, after {@link #close(Duration)}, and when Quartz failed to query.
+     */
+    public boolean isRunning() {
+        try {
+            return scheduler.isStarted() && !scheduler.isInStandbyMode() && !scheduler.isShutdown();
+        } catch (final SchedulerException e) {
+            return false;
+        }
+    }
+
     /** Returns the Quartz scheduler name, unique within the JVM. */
     public String name() {
         try {

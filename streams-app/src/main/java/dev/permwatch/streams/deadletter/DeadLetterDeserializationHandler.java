@@ -1,6 +1,7 @@
 package dev.permwatch.streams.deadletter;
 
 import dev.permwatch.serde.SchemaRegistryException;
+import dev.permwatch.streams.metrics.DiffMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -23,10 +24,12 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
 
     private DeadLetters deadLetters;
+    private DiffMetrics metrics;
 
     @Override
     public void configure(final Map<String, ?> configs) {
         deadLetters = new DeadLetters(configs);
+        metrics = DiffMetrics.from(configs);
     }
 
     @Override
@@ -41,6 +44,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         LOG.warn("Sent undecodable record to {}: topic={} partition={} offset={}, because {}",
                 deadLetters.deadLetterTopic(), context.topic(), context.partition(), context.offset(),
                 exception.getMessage());
+        metrics.recordDeadLetter(context.topic(), "deserialization");
         return Response.resume(deadLetters.records(context, record.key(), record.value(), exception));
     }
 

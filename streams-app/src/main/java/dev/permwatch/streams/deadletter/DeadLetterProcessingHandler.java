@@ -1,5 +1,6 @@
 package dev.permwatch.streams.deadletter;
 
+import dev.permwatch.streams.metrics.DiffMetrics;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,10 +22,12 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
 
     private DeadLetters deadLetters;
+    private DiffMetrics metrics;
 
     @Override
     public void configure(final Map<String, ?> configs) {
         deadLetters = new DeadLetters(configs);
+        metrics = DiffMetrics.from(configs);
     }
 
     @Override
@@ -38,6 +41,7 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
         LOG.warn("Sent rejected record to {}: topic={} partition={} offset={}, because {}",
                 deadLetters.deadLetterTopic(), context.topic(), context.partition(), context.offset(),
                 exception.getMessage());
+        metrics.recordDeadLetter(context.topic(), "processing");
         return Response.resume(deadLetters.records(context, context.sourceRawKey(), context.sourceRawValue(),
                 exception));
     }
