@@ -3,6 +3,7 @@ package dev.permwatch.local.cli;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.status.Status;
 import org.junit.jupiter.api.AfterEach;
@@ -121,6 +122,8 @@ class LocalLogConfigurationTest {
 
     private void configure(final Path logDir, final String consolePollLevel) throws JoranException {
         context = new LoggerContext();
+        // A context outside SLF4J's own has no MDC adapter, and appenders need one to copy the MDC.
+        context.setMDCAdapter(new LogbackMDCAdapter());
         if (logDir != null) {
             context.putProperty(LogSetup.LOG_DIR_PROPERTY, logDir.toString());
         }
