@@ -90,7 +90,7 @@ public final class SourcePoller {
 
         final int failuresBefore = health.consecutiveFailures();
         final boolean recovered = health.recordSuccess();
-        // The one INFO line of an accepted poll; the change count is only known after the streams app's diff.
+        // One INFO line per accepted poll. The change count is only known after the streams app's diff.
         LOG.info("source={} groups={} snapshot={} partition={} offset={} attempts={} latencyMs={} outcome=accepted",
                 source.name(), snapshot.getGroups().size(), snapshot.getSnapshotId(), written.partition(),
                 written.offset(), attempts, snapshot.getPoll().getLatencyMillis());

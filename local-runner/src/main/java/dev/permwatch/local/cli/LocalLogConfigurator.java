@@ -33,8 +33,8 @@ public final class LocalLogConfigurator extends ContextAwareBase implements Conf
         }
         final URL config = classLoader.getResource(CONFIG_RESOURCE);
         if (config == null) {
-            addError("Logging configuration " + CONFIG_RESOURCE + " not found on the class path;"
-                    + " the permwatch-local-runner jar is incomplete. Falling back to Logback's defaults");
+            addError("Logging configuration " + CONFIG_RESOURCE + " not found on the class path."
+                    + " Rebuild permwatch-local-runner.jar. Until then Logback's default configuration applies");
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         final JoranConfigurator joran = new JoranConfigurator();

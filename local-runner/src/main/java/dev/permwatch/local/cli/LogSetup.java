@@ -54,7 +54,7 @@ final class LogSetup {
     /** Runs Logback's configuration lookup again, which reads the properties set above. */
     private static void reconfigure() {
         final ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-        // Only the Logback backend is reconfigured; under another SLF4J provider logging stays as is.
+        // Only the Logback backend can be reconfigured, so under another SLF4J provider logging stays as is.
         if (!(factory instanceof LoggerContext context)) {
             return;
         }

@@ -373,10 +373,11 @@ class TokenSecrecyRunTest {
             capture.appender.start();
             final Logger root = capture.context.getLogger(Logger.ROOT_LOGGER_NAME);
             root.addAppender(capture.appender);
-            // The test configuration keeps Kafka at WARN, and INFO adds its config dumps, so every
-            // logger inherits INFO from the root for the run.
+            // The test configuration logs Kafka only from WARN. For the run every logger inherits INFO
+            // from the root, so Kafka's INFO lines, config dumps included, are scanned too.
+            capture.configuredLevels.put(root, root.getLevel());
             for (final Logger logger : capture.context.getLoggerList()) {
-                if (logger.getLevel() != null) {
+                if (logger != root && logger.getLevel() != null) {
                     capture.configuredLevels.put(logger, logger.getLevel());
                     logger.setLevel(null);
                 }
