@@ -92,9 +92,10 @@ public final class SourcePoller {
 
         final int failuresBefore = health.consecutiveFailures();
         final boolean recovered = health.recordSuccess();
-        LOG.info("source={} groups={} snapshot={} partition={} offset={} attempts={} latencyMs={}", source.name(),
-                snapshot.getGroups().size(), snapshot.getSnapshotId(), written.partition(), written.offset(),
-                attempts, snapshot.getPoll().getLatencyMillis());
+        // One INFO line per accepted poll. The change count is only known after the streams app's diff.
+        LOG.info("source={} groups={} snapshot={} partition={} offset={} attempts={} latencyMs={} outcome=accepted",
+                source.name(), snapshot.getGroups().size(), snapshot.getSnapshotId(), written.partition(),
+                written.offset(), attempts, snapshot.getPoll().getLatencyMillis());
         writeStatus(PollStatuses.accepted(source, snapshot, attempts, elapsedMillis(startedAt), startedAt));
         if (recovered) {
             LOG.info("source={} recovered after {} failed polls in a row", source.name(), failuresBefore);
@@ -113,8 +114,8 @@ public final class SourcePoller {
     private void fail(final PollFailure failure, final int attempts, final Instant startedAt) {
         final boolean turnedUnhealthy = health.recordFailure();
         final int consecutiveFailures = health.consecutiveFailures();
-        LOG.warn("source={} poll failed ({} in a row, attempts={}): {}", source.name(), consecutiveFailures,
-                attempts, failure.describe());
+        LOG.warn("source={} poll failed ({} in a row, attempts={}, elapsedMs={}): {}", source.name(),
+                consecutiveFailures, attempts, elapsedMillis(startedAt), failure.describe());
         writeStatus(PollStatuses.failed(source, failure, attempts, consecutiveFailures, elapsedMillis(startedAt),
                 startedAt));
         if (turnedUnhealthy) {

@@ -1,16 +1,12 @@
 package dev.permwatch.poller;
 
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.AppenderBase;
+import org.slf4j.LoggerFactory;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,35 +19,31 @@ public final class LogCapture implements AutoCloseable {
     private static final String LOGGER_NAME = "dev.permwatch";
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final AbstractAppender appender;
+    private final AppenderBase<ILoggingEvent> appender;
 
     private LogCapture() {
-        appender = new AbstractAppender("capture-" + UUID.randomUUID(), null, null, true, Property.EMPTY_ARRAY) {
+        appender = new AppenderBase<>() {
             @Override
-            public void append(final LogEvent event) {
+            protected void append(final ILoggingEvent event) {
                 final StringBuilder line = new StringBuilder()
                         .append(event.getLevel()).append(' ')
                         .append(event.getLoggerName()).append(" - ")
-                        .append(event.getMessage().getFormattedMessage());
-                if (event.getThrown() != null) {
-                    final StringWriter trace = new StringWriter();
-                    event.getThrown().printStackTrace(new PrintWriter(trace));
-                    line.append('\n').append(trace);
+                        .append(event.getFormattedMessage());
+                if (event.getThrowableProxy() != null) {
+                    line.append('\n').append(ThrowableProxyUtil.asString(event.getThrowableProxy()));
                 }
                 lines.add(line.toString());
             }
         };
+        appender.setName("capture-" + UUID.randomUUID());
     }
 
     /** Starts recording. */
     public static LogCapture start() {
         final LogCapture capture = new LogCapture();
+        capture.appender.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
         capture.appender.start();
-        final LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        final Configuration configuration = context.getConfiguration();
-        final LoggerConfig loggerConfig = configuration.getLoggerConfig(LOGGER_NAME);
-        loggerConfig.addAppender(capture.appender, Level.ALL, null);
-        context.updateLoggers();
+        permwatchLogger().addAppender(capture.appender);
         return capture;
     }
 
@@ -67,9 +59,11 @@ public final class LogCapture implements AutoCloseable {
 
     @Override
     public void close() {
-        final LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getLoggerConfig(LOGGER_NAME).removeAppender(appender.getName());
-        context.updateLoggers();
+        permwatchLogger().detachAppender(appender);
         appender.stop();
+    }
+
+    private static Logger permwatchLogger() {
+        return (Logger) LoggerFactory.getLogger(LOGGER_NAME);
     }
 }

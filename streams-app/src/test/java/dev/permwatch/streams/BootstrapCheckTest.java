@@ -1,20 +1,18 @@
 package dev.permwatch.streams;
 
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,30 +24,24 @@ class BootstrapCheckTest {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        final List<String> warnings = new CopyOnWriteArrayList<>();
-        final AbstractAppender appender = new AbstractAppender("bootstrap-check-capture", null, null, true,
-                Property.EMPTY_ARRAY) {
-            @Override
-            public void append(final LogEvent event) {
-                if (event.getLevel() == Level.WARN && event.getLoggerName().equals(BootstrapCheck.class.getName())) {
-                    warnings.add(event.getMessage().getFormattedMessage());
-                }
-            }
-        };
+        final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
         appender.start();
-        final LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        final LoggerConfig root = context.getConfiguration().getRootLogger();
-        root.addAppender(appender, Level.ALL, null);
-        context.updateLoggers();
+        final Logger logger = (Logger) LoggerFactory.getLogger(BootstrapCheck.class);
+        logger.addAppender(appender);
 
         final boolean reachable;
         try {
             reachable = BootstrapCheck.reachable(
                     Map.of("bootstrap.servers", "127.0.0.1:" + closedPort), Duration.ofSeconds(2));
         } finally {
-            root.removeAppender(appender.getName());
-            context.updateLoggers();
+            logger.detachAppender(appender);
+            appender.stop();
         }
+        final List<String> warnings = appender.list.stream()
+                .filter(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
 
         assertThat(reachable).isFalse();
         assertThat(warnings).hasSize(1);

@@ -1,22 +1,30 @@
 package dev.permwatch.local.cli;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
+import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.status.ErrorStatus;
+import ch.qos.logback.core.util.StatusPrinter2;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 
-/** Points the Kafka log file of {@code log4j2.xml} at the data folder chosen on the command line. */
+/**
+ * Points the Kafka log file of {@code permwatch-local-logback.xml} at the data folder chosen on the
+ * command line.
+ */
 final class LogSetup {
 
-    /** System property read by {@code log4j2.xml} for the folder of {@code kafka.log}. */
+    /** System property read by {@code permwatch-local-logback.xml} for the folder of {@code kafka.log}. */
     static final String LOG_DIR_PROPERTY = "permwatch.log.dir";
-    /** Name of the log file in the log folder, as {@code log4j2.xml} sets it. */
+    /** Name of the log file in the log folder, as {@code permwatch-local-logback.xml} sets it. */
     static final String LOG_FILE_NAME = "kafka.log";
 
     private LogSetup() {
     }
 
-    /** System property read by {@code log4j2.xml}: the lowest level of poll lines on the console. */
+    /** System property read by {@code permwatch-local-logback.xml}: the lowest level of poll lines on the console. */
     static final String CONSOLE_POLL_LEVEL_PROPERTY = "permwatch.console.poll.level";
 
     /**
@@ -39,10 +47,26 @@ final class LogSetup {
     static Path useLogDir(final Path dir, final boolean pollLinesOnConsole) {
         System.setProperty(CONSOLE_POLL_LEVEL_PROPERTY, pollLinesOnConsole ? "INFO" : "WARN");
         System.setProperty(LOG_DIR_PROPERTY, dir.toAbsolutePath().toString());
-        // Only the log4j-core backend has a reconfigurable context; under another backend it stays as is.
-        if (LogManager.getContext(false) instanceof LoggerContext context) {
-            context.reconfigure();
-        }
+        reconfigure();
         return dir.toAbsolutePath().resolve(LOG_FILE_NAME);
+    }
+
+    /** Runs Logback's configuration lookup again, which reads the properties set above. */
+    private static void reconfigure() {
+        final ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+        // Only the Logback backend can be reconfigured, so under another SLF4J provider logging stays as is.
+        if (!(factory instanceof LoggerContext context)) {
+            return;
+        }
+        final long start = System.currentTimeMillis();
+        context.reset();
+        try {
+            new ContextInitializer(context).autoConfig();
+        } catch (final JoranException e) {
+            context.getStatusManager().add(new ErrorStatus(
+                    "Reloading the logging configuration failed", LogSetup.class, e));
+        }
+        // Logback prints configuration problems by itself only at the first configuration.
+        new StatusPrinter2().printInCaseOfErrorsOrWarnings(context, start);
     }
 }

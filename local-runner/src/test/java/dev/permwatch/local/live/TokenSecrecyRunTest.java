@@ -1,5 +1,11 @@
 package dev.permwatch.local.live;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.AppenderBase;
 import dev.permwatch.avro.DiffReport;
 import dev.permwatch.avro.Snapshot;
 import dev.permwatch.local.kafka.TopicSetup;
@@ -22,22 +28,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Configurator;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -348,34 +346,44 @@ class TokenSecrecyRunTest {
     private static final class RootLogCapture implements AutoCloseable {
 
         private final List<String> lines = new CopyOnWriteArrayList<>();
-        private final AbstractAppender appender;
+        private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        /** Levels set by the test configuration, restored by close(); a null level means inherited. */
+        private final Map<Logger, Level> configuredLevels = new HashMap<>();
+        private final AppenderBase<ILoggingEvent> appender;
 
         private RootLogCapture() {
-            appender = new AbstractAppender("secrecy-capture", null, null, true, Property.EMPTY_ARRAY) {
+            appender = new AppenderBase<>() {
                 @Override
-                public void append(final LogEvent event) {
+                protected void append(final ILoggingEvent event) {
                     final StringBuilder line = new StringBuilder().append(event.getLevel()).append(' ')
                             .append(event.getLoggerName()).append(" - ")
-                            .append(event.getMessage().getFormattedMessage());
-                    if (event.getThrown() != null) {
-                        final StringWriter trace = new StringWriter();
-                        event.getThrown().printStackTrace(new PrintWriter(trace));
-                        line.append('\n').append(trace);
+                            .append(event.getFormattedMessage());
+                    if (event.getThrowableProxy() != null) {
+                        line.append('\n').append(ThrowableProxyUtil.asString(event.getThrowableProxy()));
                     }
                     lines.add(line.toString());
                 }
             };
+            appender.setName("secrecy-capture");
+            appender.setContext(context);
         }
 
         static RootLogCapture start() {
             final RootLogCapture capture = new RootLogCapture();
             capture.appender.start();
-            final LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            context.getConfiguration().getRootLogger().addAppender(capture.appender, Level.ALL, null);
-            // The Kafka loggers of the test configuration are at WARN, and INFO adds their config dumps.
-            Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.INFO);
-            Configurator.setLevel("dev.permwatch", Level.DEBUG);
-            context.updateLoggers();
+            final Logger root = capture.context.getLogger(Logger.ROOT_LOGGER_NAME);
+            root.addAppender(capture.appender);
+            // The test configuration logs Kafka only from WARN. For the run every logger inherits INFO
+            // from the root, so Kafka's INFO lines, config dumps included, are scanned too.
+            capture.configuredLevels.put(root, root.getLevel());
+            for (final Logger logger : capture.context.getLoggerList()) {
+                if (logger != root && logger.getLevel() != null) {
+                    capture.configuredLevels.put(logger, logger.getLevel());
+                    logger.setLevel(null);
+                }
+            }
+            root.setLevel(Level.INFO);
+            capture.context.getLogger("dev.permwatch").setLevel(Level.DEBUG);
             return capture;
         }
 
@@ -385,10 +393,9 @@ class TokenSecrecyRunTest {
 
         @Override
         public void close() {
-            final LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            context.getConfiguration().getRootLogger().removeAppender(appender.getName());
-            // Reload the test configuration, which restores every level changed by start().
-            context.reconfigure();
+            context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(appender);
+            context.getLogger("dev.permwatch").setLevel(null);
+            configuredLevels.forEach(Logger::setLevel);
             appender.stop();
         }
     }
