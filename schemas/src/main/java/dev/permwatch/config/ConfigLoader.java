@@ -57,6 +57,9 @@ public final class ConfigLoader {
      * {@code <SERVICE>_PORT_9092_TCP}, ...). A service named {@code kafka} or {@code permwatch-...}
      * would otherwise stop the app as an unknown variable.
      */
+    /** Variables that logback.xml reads; they choose the log format and level, not a configuration key. */
+    private static final Set<String> LOGGING_VARIABLES = Set.of("PERMWATCH_LOG_FORMAT", "PERMWATCH_LOG_LEVEL");
+
     private static final Pattern SERVICE_LINK = Pattern.compile(
             "[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT|PORT_\\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)");
 
@@ -184,6 +187,7 @@ public final class ConfigLoader {
     private void applyPermwatchVariables(final Map<String, String> permwatch, final Map<String, String> env,
                                          final Set<String> fromEnvironment) {
         final Map<String, String> variables = variablesWithPrefix(env, PERMWATCH_ENV_PREFIX);
+        variables.keySet().removeAll(LOGGING_VARIABLES);
         if (variables.isEmpty()) {
             return;
         }

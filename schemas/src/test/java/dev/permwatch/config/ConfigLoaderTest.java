@@ -181,6 +181,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loggingVariablesAreIgnored() {
+        final LoadedConfig config = loader.apply(Map.of(),
+                Map.of("PERMWATCH_LOG_FORMAT", "json", "PERMWATCH_LOG_LEVEL", "DEBUG"), "test");
+
+        assertThat(config.properties()).isEmpty();
+    }
+
+    @Test
     void unknownPermwatchVariableIsRejected() {
         assertThatThrownBy(() -> loader.apply(Map.of(), Map.of("PERMWATCH_TOPIC_SNAPSHOT", "x"), "test"))
                 .isInstanceOf(InvalidConfigException.class)
