@@ -20,9 +20,9 @@ import java.util.Properties;
 /**
  * Command line entry point: {@code java -jar permwatch-streams-app.jar <streams.properties|streams.yaml>}.
  *
- * <p>Runs until the JVM is asked to stop (SIGINT or SIGTERM) or the client fails. Exit codes: 0
- * after a requested stop, 1 when the client stopped with an error, 2 on a usage or configuration
- * error.
+ * <p>Runs until the JVM is asked to stop (SIGINT or SIGTERM) or the client fails. Exit codes: after
+ * a requested stop the JVM's signal status (130 for SIGINT, 143 for SIGTERM), 1 when the client
+ * stopped with an error, 2 on a usage or configuration error.
  */
 public final class StreamsMain {
 
@@ -48,8 +48,8 @@ public final class StreamsMain {
                 + "Keys under kafka. are passed with the prefix removed and without a check. Defaults set by\n"
                 + "permwatch: application.id=" + StreamsConfigFactory.DEFAULT_APPLICATION_ID
                 + ", processing.guarantee=exactly_once_v2.\n"
-                + "Exit status: 0 after a requested stop, 1 when the client stopped with an error, 2 for a\n"
-                + "usage or configuration error.\n\n"
+                + "Exit status: 130 after SIGINT and 143 after SIGTERM (a requested stop), 1 when the client\n"
+                + "stopped with an error, 2 for a usage or configuration error.\n\n"
                 + "Permwatch keys:\n" + ConfigHelp.text(StreamsKeys.all());
     }
 

@@ -146,6 +146,8 @@ public final class PollerConfig {
     private static final long MAX_MAX_BODY_BYTES = 256L * 1024 * 1024;
 
     private static final String PERMWATCH_PREFIX = "permwatch.";
+    /** A key operators write by mistake for the token; it is rejected with a pointer to the right keys. */
+    private static final String LITERAL_TOKEN_KEY = "permwatch.cloudflare.token";
 
     /** Keys that do not depend on a source, from the key registry. */
     private static final Set<String> GLOBAL_KEYS = PollerKeys.globalKeyNames();
@@ -244,6 +246,13 @@ public final class PollerConfig {
         for (final String key : new TreeSet<>(keys)) {
             if (GLOBAL_KEYS.contains(key)) {
                 continue;
+            }
+            if (key.equals(LITERAL_TOKEN_KEY)) {
+                // The value is a secret, so the message names only the key.
+                throw new PollerConfigException(key, "The API token cannot be set in the configuration file ("
+                        + key + "), so that it never sits in a file that is copied, committed or logged. Remove the"
+                        + " key and put the token in the environment variable " + DEFAULT_TOKEN_ENV + " (or the one"
+                        + " named by " + TOKEN_ENV + "), or in a file named by " + TOKEN_FILE);
             }
             if (!key.startsWith(SourceParser.PREFIX)) {
                 throw new PollerConfigException(key, "Unknown key " + key + ": permwatch keys are "

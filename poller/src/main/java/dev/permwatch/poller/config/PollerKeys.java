@@ -61,7 +61,8 @@ public final class PollerKeys {
             new ConfigKey(RATE_LIMIT_SHARE, "decimal", "fraction", String.valueOf(DEFAULT_RATE_LIMIT_SHARE),
                     "Fraction of the user's requests per window this poller may send, above 0 and at most 1 (the"
                             + " default allows 120 requests per 5 minutes for all sources using one token). A request"
-                            + " over it is not sent and the poll fails with reason RATE_LIMITED."),
+                            + " over it is not sent and the poll fails: reason RATE_LIMITED in poll-status, LOCAL_REQUEST_BUDGET in"
+                            + " the metrics."),
             new ConfigKey(HEALTH_FAILURE_THRESHOLD, "integer", "polls", String.valueOf(DEFAULT_HEALTH_FAILURE_THRESHOLD),
                     "Failed polls in a row after which a source is unhealthy and one SOURCE_UNHEALTHY alert is"
                             + " written, from 1 to 1000."),

@@ -272,12 +272,21 @@ class PollerConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"permwatch.topic.snapshot", "permwatch.http.timeout.ms", "permwatch.cloudflare.token"})
+    @ValueSource(strings = {"permwatch.topic.snapshot", "permwatch.http.timeout.ms"})
     void unknownPermwatchKeyIsRejected(final String key) {
         final PollerConfigException error = rejected(with(key, "x"));
 
         assertThat(error.key()).isEqualTo(key);
         assertThat(error.getMessage()).contains("Unknown key " + key);
+    }
+
+    @Test
+    void literalTokenKeyPointsToEnvironmentAndFile() {
+        final PollerConfigException error = rejected(with("permwatch.cloudflare.token", "cf-secret-value"));
+
+        assertThat(error.key()).isEqualTo("permwatch.cloudflare.token");
+        assertThat(error.getMessage()).contains("CLOUDFLARE_API_TOKEN").contains("permwatch.cloudflare.token.file");
+        assertThat(error.getMessage()).doesNotContain("cf-secret-value");
     }
 
     @Test
