@@ -26,8 +26,8 @@ COPY docker/healthcheck.sh /app/healthcheck.sh
 # Add JVM options here (JAVA_TOOL_OPTIONS is read by the JVM itself), keeping this property.
 ENV JAVA_TOOL_OPTIONS="-Dorg.apache.avro.SERIALIZABLE_PACKAGES=java.lang,java.math,java.io,java.net,org.apache.avro.reflect,dev.permwatch"
 USER 10001:10001
-# Readiness endpoint of the poller. NOTE: port 9400 and the path are the planned defaults of the
-# health endpoint; change them here and in compose.yaml if its configuration differs.
+# Readiness endpoint of the poller: the default permwatch.ops.port. Change it here and in
+# compose.yaml together with that key.
 EXPOSE 9400
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=4 CMD ["/app/healthcheck.sh", "9400", "/health/ready"]
 # Exec form, so java is PID 1 and receives SIGTERM for a graceful shutdown. The heap is sized from

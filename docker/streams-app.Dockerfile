@@ -31,8 +31,8 @@ COPY docker/healthcheck.sh /app/healthcheck.sh
 ENV JAVA_TOOL_OPTIONS="-Dorg.apache.avro.SERIALIZABLE_PACKAGES=java.lang,java.math,java.io,java.net,org.apache.avro.reflect,dev.permwatch"
 USER 10001:10001
 VOLUME /var/lib/permwatch/streams
-# Readiness endpoint of the streams app. NOTE: port 9401 and the path are the planned defaults of
-# the health endpoint; change them here and in compose.yaml if its configuration differs.
+# Readiness endpoint of the streams app: the default permwatch.ops.port. Change it here and in
+# compose.yaml together with that key.
 EXPOSE 9401
 HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=4 CMD ["/app/healthcheck.sh", "9401", "/health/ready"]
 # Exec form, so java is PID 1 and receives SIGTERM: Kafka Streams then closes cleanly and writes its
