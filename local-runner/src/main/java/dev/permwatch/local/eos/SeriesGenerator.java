@@ -2,6 +2,7 @@ package dev.permwatch.local.eos;
 
 import dev.permwatch.avro.PermissionGroup;
 import dev.permwatch.avro.Source;
+import dev.permwatch.local.soak.RecordedListFiles;
 import dev.permwatch.poller.cloudflare.InvalidResponseException;
 import dev.permwatch.poller.cloudflare.PermissionGroupListParser;
 import dev.permwatch.schemas.Sources;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Generates a long snapshot series from recorded permission-group lists: each source starts from
@@ -71,23 +71,7 @@ public final class SeriesGenerator {
      */
     public static List<List<PermissionGroup>> loadCorpus(final Path corpusDir) {
         Objects.requireNonNull(corpusDir, "corpusDir");
-        if (!Files.isDirectory(corpusDir)) {
-            throw new IllegalArgumentException("Recorded lists folder not found: " + corpusDir.toAbsolutePath()
-                    + ". Pass a folder of recorded permission-group responses (*.json)");
-        }
-        final List<Path> files;
-        try (Stream<Path> entries = Files.list(corpusDir)) {
-            files = entries.filter(Files::isRegularFile)
-                    .filter(path -> path.getFileName().toString().endsWith(".json"))
-                    .sorted()
-                    .toList();
-        } catch (final IOException e) {
-            throw new UncheckedIOException("Cannot list " + corpusDir.toAbsolutePath(), e);
-        }
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("No .json files in " + corpusDir.toAbsolutePath()
-                    + ". Pass a folder of recorded permission-group responses (*.json)");
-        }
+        final List<Path> files = RecordedListFiles.list(corpusDir);
 
         final PermissionGroupListParser parser = new PermissionGroupListParser();
         final List<List<PermissionGroup>> lists = new ArrayList<>();

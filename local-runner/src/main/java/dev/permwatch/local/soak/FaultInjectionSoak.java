@@ -41,7 +41,6 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * Fault-injection soak: plays a series of recorded permission-group lists to two sources through
@@ -281,23 +280,7 @@ public final class FaultInjectionSoak {
 
     /** Reads the recorded lists in name order and checks each with the poller's parser. */
     static List<byte[]> loadLists(final Path corpusDir) {
-        if (!Files.isDirectory(corpusDir)) {
-            throw new IllegalArgumentException("Recorded lists folder not found: " + corpusDir.toAbsolutePath()
-                    + ". Pass a folder of recorded permission-group responses as DIR");
-        }
-        final List<Path> files;
-        try (Stream<Path> entries = Files.list(corpusDir)) {
-            files = entries.filter(Files::isRegularFile)
-                    .filter(path -> path.getFileName().toString().endsWith(".json"))
-                    .sorted()
-                    .toList();
-        } catch (final IOException e) {
-            throw new UncheckedIOException("Cannot list " + corpusDir.toAbsolutePath(), e);
-        }
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("No .json files in " + corpusDir.toAbsolutePath()
-                    + ". Pass a folder of recorded permission-group responses as DIR");
-        }
+        final List<Path> files = RecordedListFiles.list(corpusDir);
         final PermissionGroupListParser parser = new PermissionGroupListParser();
         final List<byte[]> lists = new ArrayList<>();
         for (final Path file : files) {

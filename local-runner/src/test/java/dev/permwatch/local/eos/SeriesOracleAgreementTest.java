@@ -6,6 +6,7 @@ import dev.permwatch.avro.ChangeType;
 import dev.permwatch.avro.DiffReport;
 import dev.permwatch.avro.Snapshot;
 import dev.permwatch.local.kafka.TopicSetup;
+import dev.permwatch.local.soak.ManualClock;
 import dev.permwatch.local.stack.LocalStack;
 import dev.permwatch.local.stack.TopicReader;
 import dev.permwatch.poller.PollFailure;
@@ -37,11 +38,8 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -52,7 +50,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,7 +97,7 @@ class SeriesOracleAgreementTest {
 
             // Poll every source once per step, on a clock that moves 15 minutes per step.
             final PollerConfig config = pollerConfig(series, "http://127.0.0.1:" + api.getPort(), stack);
-            final SteppedClock clock = new SteppedClock(START);
+            final ManualClock clock = new ManualClock(START);
             final SnapshotLog snapshots = new SnapshotLog();
             try (RecordPublisher publisher = RecordPublisher.create(config)) {
                 final List<SourcePoller> pollers = config.sources().stream()
@@ -163,7 +160,7 @@ class SeriesOracleAgreementTest {
     /** Builds the poller of one source with its own client and request budget, on the stepped clock. */
     private static SourcePoller sourcePoller(final PollerConfig config, final SourceConfig source,
                                              final RecordPublisher publisher, final PollListener listener,
-                                             final SteppedClock clock) {
+                                             final ManualClock clock) {
         final CloudflareClient client = new CloudflareClient(config.baseUrl(), config.token(), config.connectTimeout(),
                 config.requestTimeout(), config.maxBodyBytes(), config.pollerHost(), clock);
         final RateLimitSettings rateLimit = config.rateLimit();
@@ -255,37 +252,6 @@ class SeriesOracleAgreementTest {
         @Override
         public void onFailure(final String sourceName, final PollFailure failure) {
             failures.add(sourceName + ": " + failure.describe());
-        }
-    }
-
-    /** A UTC clock that moves only by {@link #advance}, so fetch times do not depend on machine speed. */
-    private static final class SteppedClock extends Clock {
-
-        private final AtomicLong millis;
-
-        SteppedClock(final Instant start) {
-            this.millis = new AtomicLong(start.toEpochMilli());
-        }
-
-        void advance(final Duration duration) {
-            if (!duration.isNegative()) {
-                millis.addAndGet(duration.toMillis());
-            }
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(final ZoneId zone) {
-            throw new UnsupportedOperationException("The stepped clock is always UTC");
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
         }
     }
 }
