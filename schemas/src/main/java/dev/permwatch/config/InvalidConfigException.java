@@ -2,7 +2,7 @@ package dev.permwatch.config;
 
 /**
  * Configuration error found at start. The message names the key, the value (redacted when the key
- * holds a secret) and the fix, and is meant to be printed without a stack trace.
+ * is a secret) and the fix, and is meant to be printed without a stack trace.
  */
 public final class InvalidConfigException extends RuntimeException {
 

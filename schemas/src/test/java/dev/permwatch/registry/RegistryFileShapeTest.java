@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Starts the local registry on data files that parse as JSON but have the wrong shape, as a human
  * edit or a bad merge can leave them. Each must stop the start with an error that names the file
- * and asks the operator to restore it. A registry that starts with fewer or other ids than before
+ * and tells the operator to restore it. A registry that starts with fewer or other ids than before
  * decodes earlier records with the wrong schema, or numbers new schemas from 1 again.
  */
 class RegistryFileShapeTest {

@@ -39,9 +39,9 @@ final class LogSetup {
     /**
      * Sets the log folder as {@link #useLogDir(Path)} does.
      *
-     * @param pollLinesOnConsole whether the one-per-poll INFO lines also go to the console; commands
-     *                           that poll thousands of times and print their own progress pass false,
-     *                           and the lines then go to the log file only
+     * @param pollLinesOnConsole whether the one-per-poll INFO lines also go to the console. Commands
+     *                           that poll thousands of times print their own progress, so they pass
+     *                           false and the lines go to the log file only
      * @return the log file in that folder
      */
     static Path useLogDir(final Path dir, final boolean pollLinesOnConsole) {

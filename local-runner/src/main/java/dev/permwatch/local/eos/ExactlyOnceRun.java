@@ -104,7 +104,7 @@ public final class ExactlyOnceRun {
     }
 
     /**
-     * What the pipeline wrote, read back with {@code read_committed}, and what the run did.
+     * Observation of one run: the pipeline's output read back with {@code read_committed}, and the faults done.
      *
      * @param snapshotsPerStep   snapshot written at each step per source key, in step order, duplicates not repeated
      * @param snapshotsWritten   snapshot records written per source key, duplicates included

@@ -149,7 +149,7 @@ public final class ExpectedEvents {
     }
 
     /**
-     * Replays the lists of one source as the app sees them: the known state of each group, and the
+     * Replays the lists of one source in the order the app processes them: the known state of each group, and the
      * absence count of each known group missing from the latest lists.
      */
     private static final class SourceReplay {

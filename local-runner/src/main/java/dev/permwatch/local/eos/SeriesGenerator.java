@@ -340,7 +340,14 @@ public final class SeriesGenerator {
             final String product = PRODUCTS.get(random.nextInt(PRODUCTS.size()))
                     + (random.nextDouble() < 0.3 ? " " + QUALIFIERS.get(random.nextInt(QUALIFIERS.size())) : "");
             final double accessRoll = random.nextDouble();
-            final String access = accessRoll < 0.45 ? "Read" : accessRoll < 0.85 ? "Write" : "Edit";
+            final String access;
+            if (accessRoll < 0.45) {
+                access = "Read";
+            } else if (accessRoll < 0.85) {
+                access = "Write";
+            } else {
+                access = "Edit";
+            }
             final PermissionGroup.Builder builder = PermissionGroup.newBuilder()
                     .setId(id)
                     .setName(product + " " + access)

@@ -18,7 +18,7 @@ public final class RecordedListFiles {
      *
      * @param corpusDir folder of recorded {@code GET .../tokens/permission_groups} response bodies, never null
      * @return the files, never empty
-     * @throws IllegalArgumentException if the folder is missing or has no {@code .json} file; the message says
+     * @throws IllegalArgumentException if the folder is missing or has no {@code .json} file; the message names
      *                                  what to pass instead
      * @throws UncheckedIOException     if the folder cannot be listed
      */

@@ -158,7 +158,7 @@ class HeldRemovalsUnderKillsTest {
         send(producer, confirm(SOURCE_B, holding.get(SOURCE_B), START.plusSeconds(7200)));
         restart();
 
-        // Step 5: the second later absence confirms the holds of A and C.
+        // Step 5: the second later absence confirms the held removals of A and C.
         written.add(send(producer, snapshot(SOURCE_A, all.get(SOURCE_A).subList(0, DROPPED_FROM), 3)));
         written.add(send(producer, snapshot(SOURCE_B, all.get(SOURCE_B).subList(0, DROPPED_FROM), 3)));
         written.add(send(producer, snapshot(SOURCE_C, all.get(SOURCE_C).subList(0, RETURNED_UNTIL), 3)));
@@ -219,7 +219,7 @@ class HeldRemovalsUnderKillsTest {
     /** Kills the instance {@code delayMillis} after the last acknowledged write, then restarts it on its state folder. */
     private void killAndRestart(final long delayMillis, final String moment) throws InterruptedException {
         // The delay places the kill relative to the write, not to synchronise with it: it lands before
-        // the record is processed, or while the transaction that holds its outputs is still open.
+        // the record is processed, or while the transaction with its outputs is still open.
         Thread.sleep(delayMillis);
         killLog.add("killed process " + instance.kill() + " " + delayMillis + " ms " + moment);
         restart();
